@@ -1,0 +1,1 @@
+"""chaxin: the client warehouse of a sci-tech novelty-search station."""

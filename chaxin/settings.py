@@ -1,0 +1,32 @@
+"""The only reader of environment variables: where the inbox, the warehouse and the BI file are."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULTS = {
+    "CHAXIN_INBOX": "data/inbox",
+    "CHAXIN_WAREHOUSE": "data/warehouse.duckdb",
+    "CHAXIN_BI": "data/bi.duckdb",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    inbox: Path
+    warehouse: Path
+    bi: Path
+
+    @classmethod
+    def load(cls, inbox: str | Path | None = None, warehouse: str | Path | None = None,
+             bi: str | Path | None = None) -> "Settings":
+        """A CLI flag beats the environment variable, which beats the default."""
+        def pick(flag, var):
+            return Path(flag if flag is not None else os.environ.get(var, DEFAULTS[var])).absolute()
+
+        return cls(
+            inbox=pick(inbox, "CHAXIN_INBOX"),
+            warehouse=pick(warehouse, "CHAXIN_WAREHOUSE"),
+            bi=pick(bi, "CHAXIN_BI"),
+        )
