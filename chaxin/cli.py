@@ -129,7 +129,7 @@ def _print_quarantine(settings: Settings) -> None:
     from warehouse import connect
     from warehouse.transform import quarantine_counts
 
-    con = connect(settings.warehouse, read_only=True)
+    con = connect(settings.warehouse)   # dbt's in-process instance may still hold the file
     try:
         counts = quarantine_counts(con)
     finally:

@@ -13,7 +13,7 @@ from typing import Callable
 
 import duckdb
 
-from warehouse.schemas import ensure_raw_schema
+from .raw_schema import ensure_raw_schema
 
 from .headers import HEADER_SEARCH_ROWS, FamilyNotRecognised, HeaderMatch, detect
 from .readers import (Fingerprint, UnreadableFile, csv_head, fingerprint, transcode_to_utf8,

@@ -1,5 +1,4 @@
-"""DuckDB plumbing: the one connection factory, the raw schema, running dbt."""
+"""DuckDB plumbing: the one connection factory and running the dbt project against the warehouse."""
 from .connection import connect
-from .schemas import ensure_raw_schema
 
-__all__ = ["connect", "ensure_raw_schema"]
+__all__ = ["connect"]

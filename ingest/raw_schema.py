@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import duckdb
 
-from ingest.families import FAMILIES
+from .families import FAMILIES
 
 LINEAGE_COLUMNS = '"_file" varchar not null, "_row_number" bigint not null, "_load_id" bigint not null'
 

@@ -1,0 +1,34 @@
+{# SPEC §2.1 fees in yuan: 1200, 1,200, 1200元, ￥1200 (NFKC makes it ¥), 0.12万, 0.12万元 (x 10000). #}
+{% macro parse_fee(cleaned) -%}
+    {%- set text = "regexp_replace(" ~ cleaned ~ ", '[,¥元\\s]', '', 'g')" -%}
+    case
+        when regexp_full_match({{ text }}, '\d+(\.\d+)?万')
+            then cast({{ try_cast("replace(" ~ text ~ ", '万', '')", "decimal(18, 4)") }} * 10000 as decimal(18, 2))
+        when regexp_full_match({{ text }}, '\d+(\.\d+)?')
+            then {{ try_cast(text, "decimal(18, 2)") }}
+    end
+{%- endmacro %}
+
+{# A number within [low, high], else null (and flagged by quarantine.value_flags). #}
+{% macro parse_score(cleaned, low, high) -%}
+    case when {{ try_cast(cleaned, "double") }} between {{ low }} and {{ high }}
+        then {{ try_cast(cleaned, "double") }} end
+{%- endmacro %}
+
+{# Searcher ratings 1-5 (SPEC §2.1): digits, or 很高 5, 高 4, 一般 3, 低 2, 很低 1. #}
+{% macro parse_rating(cleaned) -%}
+    case {{ cleaned }}
+        when '很高' then 5 when '高' then 4 when '一般' then 3 when '低' then 2 when '很低' then 1
+        else {{ parse_score(cleaned, 1, 5) }}
+    end
+{%- endmacro %}
+
+{# A count such as talents: digits, optionally followed by 人 or 名. #}
+{% macro parse_count(cleaned) -%}
+    {{ try_cast("nullif(regexp_extract(" ~ cleaned ~ ", '^(\\d+)[人名]?$', 1), '')", "integer") }}
+{%- endmacro %}
+
+{# A cast that yields null instead of failing (dbt-duckdb's safe_cast is a plain cast). #}
+{% macro try_cast(expr, type) %}{{ return(adapter.dispatch('try_cast')(expr, type)) }}{% endmacro %}
+{% macro duckdb__try_cast(expr, type) %}try_cast({{ expr }} as {{ type }}){% endmacro %}
+{% macro default__try_cast(expr, type) %}{{ dbt.safe_cast(expr, type) }}{% endmacro %}

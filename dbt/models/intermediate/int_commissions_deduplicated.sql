@@ -1,0 +1,28 @@
+{# SPEC §2.1 re-exports: one row per commission_no, the latest version — the later-loaded file
+   wins, then the later row within a file. Unusable rows never compete. #}
+with
+
+commissions as (
+    select * from {{ ref('stg_commissions') }}
+),
+
+usable as (
+    select * exclude (_reject_reason) from commissions where _reject_reason is null
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by commission_no
+            order by _load_id desc, _row_number desc
+        ) as version_rank,
+        count(*) over (partition by commission_no) as n_versions,
+    from usable
+),
+
+final as (
+    select * exclude (version_rank) from ranked where version_rank = 1
+)
+
+select * from final

@@ -1,0 +1,46 @@
+{# Every raw report-feedback row, typed (SPEC §2.4). The default feedback date (the commission's
+   completed_date) needs a join, so it is applied downstream, not here. #}
+with
+
+source as (
+    select * from {{ source('raw', 'feedback') }}
+),
+
+cleaned as (
+    select
+        {{ clean_text('commission_no') }} as commission_no,
+        {{ clean_text('rating') }} as rating,
+        {{ clean_text('feedback_date') }} as feedback_date,
+        {{ clean_text('channel') }} as channel,
+        {{ trimmed('comment') }} as comment,
+        _file,
+        _row_number,
+        _load_id,
+    from source
+),
+
+parsed as (
+    select
+        {{ commission_key('commission_no') }} as commission_no,
+        {{ parse_satisfaction('rating') }} as rating,
+        {{ parse_date('feedback_date') }} as feedback_date,
+        {{ classify_channel('channel') }} as channel,
+        comment,
+        rating as rating_text,
+        _file,
+        _row_number,
+        _load_id,
+    from cleaned
+),
+
+final as (
+    select
+        * exclude (rating_text),
+        {{ first_problem([
+            ('commission_no is null', "'commission_no is missing'"),
+            ('rating is null', unusable('rating', 'rating_text', 'a rating (满意, 基本满意, 不满意)')),
+        ]) }} as _reject_reason,
+    from parsed
+)
+
+select * from final
