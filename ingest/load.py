@@ -87,28 +87,35 @@ def _ingest_file(con, path: Path, name: str, fp: Fingerprint, scratch: Path) -> 
     except (FamilyNotRecognised, UnreadableFile) as e:
         return _record(con, FileResult(name, "rejected", encoding=fp.encoding, reason=str(e)), fp)
 
-    con.begin()
-    try:
-        load_id = _next_load_id(con)
+    try:   # staged outside the transaction, so that the temp table's rowid is the file order
         if source is None:
             con.register("_incoming", xlsx_columns(rows, match.row_index + 1, match.positions))
         else:
             _stage_csv(con, source, match, width=len(head[match.row_index]))
-        loaded, blank = _insert(con, match, name, load_id, csv=source is not None)
-        result = FileResult(name, "loaded", match.family.name, fp.encoding, loaded, blank)
-        _record(con, result, fp, match, load_id)
-        con.commit()
-        return result
+        return _load_staged(con, name, fp, match, csv=source is not None)
     except duckdb.Error as e:
-        con.rollback()
         reason = " ".join(str(e).splitlines()[:3])
-        return _record(con, FileResult(name, "rejected", match.family.name, fp.encoding,
-                                       reason=reason), fp, match)
+        return _record(con, FileResult(name, "rejected", match.family.name, fp.encoding, reason=reason), fp, match)
     finally:
         if source is None:
             con.unregister("_incoming")
         else:
             con.execute("drop table if exists temp._incoming")
+
+
+def _load_staged(con, name: str, fp: Fingerprint, match: HeaderMatch, csv: bool) -> FileResult:
+    """Rows and ledger row in one transaction: the file is wholly in or wholly absent."""
+    con.begin()
+    try:
+        load_id = _next_load_id(con)
+        loaded, blank = _insert(con, match, name, load_id, csv)
+        result = _record(con, FileResult(name, "loaded", match.family.name, fp.encoding, loaded, blank),
+                         fp, match, load_id)
+        con.commit()
+        return result
+    except BaseException:
+        con.rollback()   # failed or interrupted: the next run loads the file again
+        raise
 
 
 def _stage_csv(con, source: Path, match: HeaderMatch, width: int) -> None:

@@ -1,9 +1,14 @@
 {# SPEC §3: a commission with an empty 委托单位 takes the organisation of the same username's
-   latest commission that names one; when there is none, `_reject_reason` sends it to quarantine. #}
+   latest commission that names one; when there is none, `_reject_reason` sends it to quarantine.
+   Every usable version is looked at: a re-export without the username column must not hide it. #}
 with
 
 commissions as (
     select * from {{ ref('int_commissions_deduplicated') }}
+),
+
+every_version as (
+    select * from {{ ref('stg_commissions') }} where _reject_reason is null
 ),
 
 named_by_username as (
@@ -15,7 +20,7 @@ named_by_username as (
             partition by username
             order by commission_date desc, _load_id desc, _row_number desc
         ) as recency_rank,
-    from commissions
+    from every_version
     where org_match_name is not null and username is not null
 ),
 
