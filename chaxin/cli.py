@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
 
     demo = sub.add_parser("demo", help="write the demo inbox (a synthetic station)")
     demo.add_argument("dir", nargs="?", help="where to write it (default: the inbox)")
-    demo.add_argument("--commissions", type=int, help="scale to about N commissions (default: ~4,650)")
+    demo.add_argument("--commissions", type=int, help="scale to about N commissions (default: ~4,640)")
     demo.add_argument("--seed", type=int, default=None, help="random seed (same seed, same bytes)")
 
     for name, text in (("ingest", "load the inbox into raw only"),

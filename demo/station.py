@@ -37,7 +37,7 @@ RENAMED = [
     ("深圳鹏程新能源科技有限公司", "深圳鹏程电池有限公司"),
 ]
 ERA1, ERA2 = (2006, 2010), (2011, 2015)
-SCALE_ONE_COMMISSIONS = 4_650  # about what scale 1 yields; --commissions N scales by N / this
+SCALE_ONE_COMMISSIONS = 4_510  # --commissions N scales the roster by N / this (measured at 1 M)
 
 
 @dataclass
@@ -111,10 +111,15 @@ def _city_of(name: str) -> str | None:
 
 _NAMERS = {
     "enterprise": _enterprise_names,
-    "cas": lambda rng, n: w.unique_names(rng, n, w.CITIES, w.WORDS, w.FIELDS, template="中国科学院{}{}{}研究所"),
-    "institute": lambda rng, n: w.unique_names(rng, n, w.CITIES, w.WORDS, w.FIELDS, template="{}{}{}研究院"),
-    "university": lambda rng, n: w.unique_names(rng, n, w.CITIES, w.WORDS, w.UNIVERSITY_KINDS, template="{}{}{}大学"),
-    "other": lambda rng, n: w.unique_names(rng, n, w.CITIES, w.WORDS, w.OTHER_KINDS, template="{}{}{}"),
+    # Two brand words make room for a national network's worth of names (--commissions 1000000).
+    "cas": lambda rng, n: w.unique_names(rng, n, w.CITIES, w.WORDS, w.WORDS, w.FIELDS,
+                                         template="中国科学院{}{}{}{}研究所"),
+    "institute": lambda rng, n: w.unique_names(rng, n, w.CITIES, w.WORDS, w.WORDS, w.FIELDS,
+                                               template="{}{}{}{}研究院"),
+    "university": lambda rng, n: w.unique_names(rng, n, w.CITIES, w.WORDS, w.WORDS, w.UNIVERSITY_KINDS,
+                                                template="{}{}{}{}大学"),
+    "other": lambda rng, n: w.unique_names(rng, n, w.CITIES, w.WORDS, w.WORDS, w.OTHER_KINDS,
+                                           template="{}{}{}{}"),
 }
 
 
