@@ -132,11 +132,11 @@ def activities(rng, clients: pd.DataFrame) -> pd.DataFrame:
     frames = []
     for archetypes, kind, per_year, share in plans:
         who = clients[clients.archetype.isin(archetypes)]
-        counts = rng.binomial(per_year * 5, share, len(who))
+        counts = rng.binomial(per_year * 9, share, len(who))   # 2007-2015: the plans start in 2007
         a = _repeat(who, counts)[["client", "name", "searcher"]]
         m = len(a)
         a["activity_type"] = kind
-        a["activity_date"] = pd.to_datetime(rng.integers(2011, 2016, m).astype(str) + "-01-01") + \
+        a["activity_date"] = pd.to_datetime(rng.integers(2007, 2016, m).astype(str) + "-01-01") + \
             pd.to_timedelta(rng.integers(0, 365, m), unit="D")
         frames.append(a)
     return pd.concat(frames, ignore_index=True)

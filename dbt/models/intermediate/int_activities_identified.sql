@@ -1,0 +1,2 @@
+{# Activities with their client (SPEC §3 identity through the alias seed). #}
+{{ identified('activities') }}

@@ -1,0 +1,27 @@
+{# Patents with their client (SPEC §2.3): one row per patent_no, the latest-loaded wins. #}
+with
+
+patents as (
+    select * from {{ ref('stg_patents') }} where _reject_reason is null
+),
+
+organisations as (
+    select * from {{ ref('int_organisations_resolved') }}
+),
+
+ranked as (
+    select
+        patents.* exclude (_reject_reason),
+        organisations.client_id,
+        row_number() over (
+            partition by patents.patent_no order by patents._load_id desc, patents._row_number desc
+        ) as version_rank,
+    from patents
+    inner join organisations on patents.org_match_name = organisations.match_name
+),
+
+final as (
+    select * exclude (version_rank) from ranked where version_rank = 1
+)
+
+select * from final

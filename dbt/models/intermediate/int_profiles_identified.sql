@@ -1,0 +1,29 @@
+{# R&D profiles per client and year (SPEC §2.2): the latest-loaded row wins for a client-year. #}
+with
+
+profiles as (
+    select * from {{ ref('stg_profiles') }} where _reject_reason is null
+),
+
+organisations as (
+    select * from {{ ref('int_organisations_resolved') }}
+),
+
+ranked as (
+    select
+        profiles.* exclude (_reject_reason),
+        organisations.client_id,
+        len(list_distinct(profiles.honors)) as n_honors,
+        row_number() over (
+            partition by organisations.client_id, profiles.year
+            order by profiles._load_id desc, profiles._row_number desc
+        ) as version_rank,
+    from profiles
+    inner join organisations on profiles.org_match_name = organisations.match_name
+),
+
+final as (
+    select * exclude (version_rank) from ranked where version_rank = 1
+)
+
+select * from final

@@ -1,0 +1,118 @@
+{# SPEC §5 action plan (paper §3.2), per quarter: the strategy of the client's tier in the
+   latest closed year, expanded into actions. Quarterly actions are due on the quarter's last day;
+   yearly ones in Q4 (window: the whole year); holiday greetings on the festival (window: its
+   quarter). An action is done when an activity of its type for the client falls on or after its
+   window's start; one not done stays listed, overdue, in every later quarter until it is. #}
+with
+
+periods as (
+    select * from {{ ref('int_periods_spined') }}
+),
+
+client_years as (
+    select * from {{ ref('fct_client_period') }} where grain = 'year' and tier is not null
+),
+
+clients as (
+    select * from {{ ref('dim_client') }}
+),
+
+commissions as (
+    select * from {{ ref('int_commissions_identified') }}
+),
+
+activities as (
+    select * from {{ ref('int_activities_identified') }}
+),
+
+strategies as (
+    select * from {{ ref('strategies') }} where activity_type is not null
+),
+
+festivals as (
+    select * from {{ ref('festivals') }}
+),
+
+plan_quarters as (
+    select periods.*
+    from periods
+    where periods.grain = 'quarter'
+        and periods.start_date <= (select max(commission_date) from commissions)
+),
+
+origins as (
+    select
+        plan_quarters.period_key as origin_period_key,
+        plan_quarters.start_date as origin_start_date,
+        client_years.client_id,
+        client_years.tier,
+        strategies.action as strategy_action,
+        strategies.action_zh,
+        strategies.cadence,
+        strategies.activity_type,
+        case when strategies.cadence in ('quarterly', 'yearly') then plan_quarters.end_date
+            else festivals.festival_date end as due_date,
+        case when strategies.cadence = 'yearly' then make_date(cast(extract(year from plan_quarters.start_date) as integer), 1, 1)
+            else plan_quarters.start_date end as window_start,
+    from plan_quarters
+    inner join client_years
+        on client_years.period_key = cast(extract(year from plan_quarters.start_date) - 1 as varchar)
+    inner join strategies on client_years.tier = strategies.tier
+    left join festivals
+        on strategies.cadence = festivals.festival
+        and festivals.year = extract(year from plan_quarters.start_date)
+    where strategies.cadence = 'quarterly'
+        or (strategies.cadence = 'yearly' and extract(quarter from plan_quarters.start_date) = 4)
+        or festivals.festival_date between plan_quarters.start_date and plan_quarters.end_date
+),
+
+with_done_date as (
+    select
+        origins.*,
+        (select min(activities.activity_date) from activities
+         where activities.client_id = origins.client_id
+            and activities.activity_type = origins.activity_type
+            and activities.activity_date >= origins.window_start) as done_date,
+    from origins
+),
+
+listed as (
+    select
+        plan_quarters.period_key,
+        plan_quarters.start_date,
+        plan_quarters.end_date,
+        with_done_date.*,
+    from plan_quarters
+    inner join with_done_date
+        on with_done_date.origin_start_date <= plan_quarters.start_date
+    where with_done_date.origin_period_key = plan_quarters.period_key
+        or with_done_date.done_date is null
+        or with_done_date.done_date >= plan_quarters.start_date
+),
+
+final as (
+    select
+        listed.period_key,
+        listed.client_id,
+        listed.strategy_action || ' ' || listed.origin_period_key as action,
+        listed.strategy_action,
+        listed.action_zh,
+        listed.tier,
+        listed.origin_period_key,
+        listed.due_date,
+        coalesce(listed.done_date <= listed.end_date, false) as done,
+        listed.done_date,
+        coalesce(listed.done_date <= listed.end_date, false) = false
+            and listed.due_date < listed.start_date as is_overdue,
+        case
+            when listed.done_date <= listed.end_date then 'done'
+            when listed.due_date < listed.start_date then 'overdue'
+            else 'open'
+        end as status,
+        clients.display_name,
+        clients.latest_searcher as searcher,
+    from listed
+    inner join clients on listed.client_id = clients.client_id
+)
+
+select * from final
