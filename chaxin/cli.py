@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--seed", type=int, default=None, help="random seed (same seed, same bytes)")
 
     for name, text in (("ingest", "load the inbox into raw only"),
-                       ("run", "ingest, then build staging and quarantine with dbt"),
+                       ("run", "ingest, then build and test the warehouse with dbt"),
                        ("status", "list ingested files and quarantine counts")):
         p = sub.add_parser(name, help=text)
         p.add_argument("--inbox")
@@ -83,12 +83,14 @@ def cmd_run(args) -> int:
     if cmd_ingest(args) != 0:
         return 1
     settings = _settings(args)
-    with console.status("dbt build: staging and quarantine"):
+    with console.status("dbt build: staging, quarantine, intermediate, marts, bi (with tests)"):
         outcome = build(settings.warehouse)
     console.print(f"dbt build: {outcome.summary}")
     for failure in outcome.failures:
         console.print(f"[bold red]failed:[/] {failure}")
     _print_quarantine(settings)
+    if outcome.ok:
+        _print_five_year_summaries(settings)
     return 0 if outcome.ok else 1
 
 
@@ -140,6 +142,29 @@ def _print_quarantine(settings: Settings) -> None:
     table = Table("family", "file", "rejected rows", "nulled values", title="quarantine")
     for family, file, rejected, flagged in counts:
         table.add_row(family, file, f"{rejected:,}", f"{flagged:,}")
+    console.print(table)
+
+
+def _print_five_year_summaries(settings: Settings) -> None:
+    """Paper Table 4 and the §3 source mix for every five-year plan with commissions."""
+    from warehouse import connect
+    from warehouse.summaries import five_year_source_mix, five_year_tiers
+
+    con = connect(settings.warehouse)
+    try:
+        tiers, mix = five_year_tiers(con), five_year_source_mix(con)
+    finally:
+        con.close()
+    table = Table("period", "key", "potential_key", "general", "tiered (complete enterprises)",
+                  title="marts.mart_tier_summary, five_year")
+    for period, key, potential, general in tiers:
+        table.add_row(period, str(key), str(potential), str(general), str(key + potential + general))
+    console.print(table)
+    table = Table("period", "nature", "clients", "client share", "commissions", "commission share",
+                  title="marts.mart_source_mix, five_year")
+    for period, nature, n_clients, client_share, n_commissions, commission_share in mix:
+        table.add_row(period, nature, f"{n_clients:,}", f"{client_share:.1%}", f"{n_commissions:,}",
+                      f"{commission_share:.1%}")
     console.print(table)
 
 

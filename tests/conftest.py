@@ -38,5 +38,22 @@ def built(tmp_path_factory):
     con.close()
 
 
+@pytest.fixture(scope="session")
+def demo_built(tmp_path_factory):
+    """The demo inbox written by `chaxin demo`, ingested and built; (connection, ingest results)."""
+    from chaxin.cli import main
+
+    root = tmp_path_factory.mktemp("demo")
+    assert main(["demo", str(root / "inbox")]) == 0
+    con = connect(root / "warehouse.duckdb")
+    results = ingest_inbox(con, root / "inbox")
+    con.close()
+    outcome = build(root / "warehouse.duckdb")
+    assert outcome.ok, outcome.failures
+    con = connect(root / "warehouse.duckdb")
+    yield con, results
+    con.close()
+
+
 def rows(con, sql: str, *params) -> list[tuple]:
     return con.execute(sql, list(params)).fetchall()

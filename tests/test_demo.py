@@ -3,13 +3,7 @@ from __future__ import annotations
 
 import hashlib
 
-import pytest
-
-from chaxin.cli import main
 from demo import write_demo_inbox
-from ingest import ingest_inbox
-from warehouse import connect
-from warehouse.transform import build
 
 from .conftest import rows
 
@@ -30,20 +24,6 @@ def test_commissions_flag_scales_the_same_shape(tmp_path):
     counts = write_demo_inbox(tmp_path / "big", commissions=20_000)
     assert 18_000 <= counts["commissions"] <= 22_000
     assert counts["clients"] > 3 * 840
-
-
-@pytest.fixture(scope="module")
-def demo_built(tmp_path_factory):
-    root = tmp_path_factory.mktemp("demo")
-    assert main(["demo", str(root / "inbox")]) == 0
-    con = connect(root / "warehouse.duckdb")
-    results = ingest_inbox(con, root / "inbox")
-    con.close()
-    outcome = build(root / "warehouse.duckdb")
-    assert outcome.ok, outcome.failures
-    con = connect(root / "warehouse.duckdb")
-    yield con, results
-    con.close()
 
 
 def test_demo_has_every_kind_of_mess_and_every_family(demo_built):

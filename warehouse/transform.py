@@ -1,6 +1,7 @@
 """Run the dbt project against the warehouse file, in-process, and read back what it built."""
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,8 +25,9 @@ class BuildOutcome:
         return ", ".join(f"{n} {status}" for status, n in sorted(self.counts.items())) or "nothing ran"
 
 
-def build(warehouse: Path, select: str | None = None) -> BuildOutcome:
-    """`dbt build` (models, seeds, data and unit tests) against this warehouse file."""
+def build(warehouse: Path, select: str | None = None, dbt_vars: dict | None = None) -> BuildOutcome:
+    """`dbt build` (seeds, models, data and unit tests) against this warehouse file; dbt_vars
+    override the SPEC §5 weights and thresholds of dbt_project.yml for this build."""
     from dbt.cli.main import dbtRunner
 
     con = connect(warehouse)
@@ -37,6 +39,8 @@ def build(warehouse: Path, select: str | None = None) -> BuildOutcome:
             "--quiet"]
     if select:
         args += ["--select", select]
+    if dbt_vars:
+        args += ["--vars", json.dumps(dbt_vars)]
     previous = os.environ.get("CHAXIN_WAREHOUSE")
     os.environ["CHAXIN_WAREHOUSE"] = str(warehouse)
     try:

@@ -1,0 +1,154 @@
+"""The contract marts on real builds: the paper's Table 4 and source mix from the messy demo,
+and a hand-made station whose every number is worked out below from SPEC §5."""
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from ingest import ingest_inbox
+from warehouse import connect
+from warehouse.transform import build
+
+from .conftest import rows
+
+
+def test_demo_reproduces_the_papers_table_4_and_source_mix(demo_built):
+    con, _ = demo_built
+    assert rows(con, """select tier, n_clients from marts.mart_tier_summary
+                        where grain = 'five_year' and period_key = '2006-2010' order by tier""") == [
+        ("general", 197), ("key", 40), ("potential_key", 78)]
+    assert rows(con, """select count(*) from marts.fct_client_period
+                        where grain = 'five_year' and period_key = '2006-2010'
+                          and nature = 'enterprise' and is_complete""") == [(315,)]
+    shares = dict(rows(con, """select nature, round(client_share, 4) from marts.mart_source_mix
+                               where grain = 'five_year' and period_key = '2006-2010'"""))
+    assert shares == {"cas": 0.25, "enterprise": 0.5, "institute": 0.1, "university": 0.1, "other": 0.05}
+
+
+def test_demo_renamed_firms_are_merged_by_the_alias_seed(demo_built):
+    con, _ = demo_built
+    # three key clients changed name in 2008; without the seed each would split into two clients
+    assert rows(con, """select display_name, count(distinct year_key) from marts.dim_client
+                        join marts.fct_commission using (client_id)
+                        where client_match_name in ('北京中科华信科技', '上海瀚海生物医药', '深圳鹏程新能源科技')
+                          and year_key <= '2010' group by all order by 1""") == [
+        ("上海瀚海生物医药有限公司", 5), ("北京中科华信科技股份有限公司", 5), ("深圳鹏程新能源科技有限公司", 5)]
+
+
+SMALL_STATION = {
+    "commissions.csv": [
+        ["编号", "委托日期", "委托单位", "用户性质", "企业类型", "产业类型", "委托单位地址", "委托人电子邮箱",
+         "查新目的", "费用", "状态", "认可度", "配合度", "推荐单位", "查新员"],
+        ["A1", "2009-02-10", "北京甲科技有限公司", "企业", "民营", "新材料", "北京海淀", "a@jia.com", "立项", "1000", "已完成", "5", "5", "", "孙玉玲"],
+        ["A2", "2009-05-10", "北京甲科技有限公司", "企业", "民营", "新材料", "北京海淀", "a@jia.com", "专利", "2000", "已完成", "5", "5", "", "孙玉玲"],
+        ["A3", "2010-01-15", "北京甲科技有限公司", "企业", "民营", "新材料", "北京海淀", "a@jia.com", "立项", "1500", "已完成", "4", "4", "", "陈芳"],
+        ["A4", "2010-02-20", "北京甲科技有限公司", "企业", "民营", "新材料", "北京海淀", "a@jia.com", "", "1000", "已完成", "4", "", "", "陈芳"],
+        ["A5", "2010-03-05", "北京甲科技有限公司", "企业", "民营", "新材料", "北京海淀", "a@jia.com", "", "500", "已取消", "1", "1", "", "陈芳"],
+        ["B1", "2010-03-10", "上海乙生物股份有限公司", "企业", "外资", "生物医药", "上海浦东", "b@yi.com", "", "0.3万", "已完成", "2", "3", "北京甲科技有限公司", "董璐"],
+        ["C1", "2010-04-01", "丙大学", "高校", "", "", "丙市", "c@bing.edu", "", "800", "已完成", "", "", "", "董璐"],
+        ["D1", "2010-05-05", "广州丁环保有限公司", "企业", "民营", "节能环保", "", "d@ding.com", "", "1200", "已完成", "", "", "", "董璐"],
+    ],
+    "profiles.csv": [
+        ["名称", "统计年度", "高端人才", "获得荣誉"],
+        ["北京甲科技有限公司", "2009", "8", "高新技术企业、省级企业技术中心"],
+        ["上海乙生物股份有限公司", "2008", "10", "A；B；C；D；E"],
+    ],
+    "patents.csv": [
+        ["专利号", "申请人", "专利类型", "申请日", "法律状态"],
+        ["P1", "北京甲科技有限公司", "发明", "2008-01-01", "有效"],
+        ["P2", "北京甲科技有限公司", "发明", "2009-06-01", "有效"],
+        ["P3", "北京甲科技有限公司", "发明", "2010-06-01", "有效"],
+        ["P4", "北京甲科技有限公司", "实用新型", "2009-03-01", "有效"],
+        ["P5", "北京甲科技有限公司", "发明", "2009-01-01", "失效"],
+        *[[f"Q{i}", "上海乙生物股份有限公司", "发明", f"2010-0{i}-01", "授权"] for i in range(1, 6)],
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def small_station(tmp_path_factory):
+    root = tmp_path_factory.mktemp("small")
+    (root / "inbox").mkdir()
+    for name, table in SMALL_STATION.items():
+        with (root / "inbox" / name).open("w", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerows(table)
+    con = connect(root / "w.duckdb")
+    ingest_inbox(con, root / "inbox")
+    con.close()
+    outcome = build(root / "w.duckdb")
+    assert outcome.ok, outcome.failures
+    return root
+
+
+def client_period(con, name, grain, period):
+    return rows(con, """select loyalty_points, loyalty_level, rd_points, rd_level, tier, transition,
+                               is_complete, missing_attributes, untiered_reason
+                        from marts.fct_client_period join marts.dim_client using (client_id)
+                        where display_name = ? and grain = ? and period_key = ?""", name, grain, period)
+
+
+def test_points_levels_tiers_and_transitions_at_each_grain(small_station):
+    con = connect(small_station / "w.duckdb")
+    jia = "北京甲科技有限公司"
+    # 2009: A1 (Q1), A2 (Q2): 30*2/4 = 15; 30*2/4 = 15; ratings 5 -> 20 + 20: 70 high.
+    # R&D at 2009-12-31: 2009 profile talents 8 -> 24; valid inventions P1, P2 -> 4; utility P4
+    # -> 0.5; 2 honours -> 10: 38.5 normal. Complete -> potential_key, new (no 2008 row).
+    assert client_period(con, jia, "year", "2009") == [
+        (70.0, "high", 38.5, "normal", "potential_key", "new", True, None, None)]
+    # 2010: A3, A4 in Q1 (A5 cancelled): 30*1/4 = 7.5; 30*2/4 = 15; recognition 4 -> 15;
+    # cooperation 4 (A4 unrated) -> 15: 52.5 normal. R&D adds P3 (2010) -> 6: 40.5 strong.
+    assert client_period(con, jia, "year", "2010") == [
+        (52.5, "normal", 40.5, "strong", "potential_key", "same", True, None, None)]
+    # 2006-2010: 4 counted in 2 of 5 years -> 12; 30*4/10 = 12; recognition (5+5+4+4)/4 = 4.5
+    # -> 17.5; cooperation (5+5+4)/3 -> 18.33: 59.83, just short of 60. R&D 40.5 strong.
+    assert client_period(con, jia, "five_year", "2006-2010") == [
+        (59.83, "normal", 40.5, "strong", "potential_key", "new", True, None, None)]
+    # 2010Q1: A3 (Jan), A4 (Feb) -> 30*2/3 = 20; cap 2 -> 30; 15 + 15: 80 high. R&D at
+    # 2010-03-31 has no P3 yet: 38.5 normal. 2009Q4 had no commission -> new.
+    assert client_period(con, jia, "quarter", "2010Q1") == [
+        (80.0, "high", 38.5, "normal", "potential_key", "new", True, None, None)]
+    # 乙 2010: B1 in Q1: 7.5 + 7.5 + 20*(2-1)/4 = 5 + 20*(3-1)/4 = 10: 30 normal. R&D from the
+    # 2008 profile: talents 10 -> 30; 5 valid inventions -> 10; 5 honours capped at 4 -> 20: 60.
+    assert client_period(con, "上海乙生物股份有限公司", "year", "2010") == [
+        (30.0, "normal", 60.0, "strong", "potential_key", "new", True, None, None)]
+    # 丁 has no address and no profile; 丙 is a university (no type, industry or profile either)
+    assert client_period(con, "广州丁环保有限公司", "year", "2010")[0][4:] == (
+        None, None, False, "address, rd_profile", "incomplete")
+    assert client_period(con, "丙大学", "year", "2010")[0][4:] == (
+        None, None, False, "enterprise_type, industry, rd_profile", "not_enterprise")
+    assert rows(con, """select tier, n_clients from marts.mart_tier_summary
+                        where grain = 'five_year' and period_key = '2006-2010' order by tier""") == [
+        ("general", 0), ("key", 0), ("potential_key", 2)]
+    assert rows(con, """select nature, client_share from marts.mart_source_mix
+                        where grain = 'five_year' and n_clients > 0 order by nature""") == [
+        ("enterprise", 0.75), ("university", 0.25)]
+
+
+def test_value_measures_rank_and_flags(small_station):
+    con = connect(small_station / "w.duckdb")
+    got = rows(con, """select display_name, monetary_value, n_referrals, has_latent_demand, value_rank,
+                              is_top_value, is_value_client
+                       from marts.mart_value_clients join marts.dim_client using (client_id)
+                       where grain = 'year' and period_key = '2010' order by value_rank""")
+    # 乙 0.3万 = 3000; 甲 1500 + 1000 (A5 cancelled); 丁 1200; 丙 800. Top 10 % of 4 -> 1 client.
+    # 乙's first commission names 甲 as referrer -> 甲 has 1 referral. 乙: strong R&D and 5 patents
+    # filed in 2010 > 2 x 1 commission -> latent demand.
+    assert got == [
+        ("上海乙生物股份有限公司", 3000, 0, True, 1, True, True),
+        ("北京甲科技有限公司", 2500, 1, False, 2, False, True),
+        ("广州丁环保有限公司", 1200, 0, False, 3, False, False),
+        ("丙大学", 800, 0, False, 4, False, False),
+    ]
+
+
+def test_a_changed_weight_changes_the_marts_not_the_sql(small_station):
+    """With the high-loyalty threshold at 59, 甲's 59.83 over 2006-2010 is high: strong and high = key."""
+    outcome = build(small_station / "w.duckdb", dbt_vars={"loyalty_high_threshold": 59})
+    assert outcome.ok, outcome.failures
+    con = connect(small_station / "w.duckdb")
+    assert client_period(con, "北京甲科技有限公司", "five_year", "2006-2010")[0][:5] == (
+        59.83, "high", 40.5, "strong", "key")
+    outcome = build(small_station / "w.duckdb")   # back to the SPEC's defaults
+    assert client_period(connect(small_station / "w.duckdb"), "北京甲科技有限公司", "five_year", "2006-2010")[0][4] == \
+        "potential_key"
