@@ -3,6 +3,7 @@ Every expected row below is read off the fixture files by hand."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from .conftest import rows
 
@@ -104,3 +105,14 @@ def test_values_parse_to_the_specs_forms(built):
     ]
     assert rows(con, "select len(list_distinct(honors)), talents, year from staging.stg_profiles "
                      "where _reject_reason is null") == [(2, 12, 2008)]
+
+
+def test_dbt_docs_generate_works_offline(built, tmp_path):
+    from warehouse.transform import DBT_PROJECT_DIR, generate_docs
+
+    con, _ = built
+    warehouse = con.execute("select path from duckdb_databases() where database_name = current_database()").fetchall()[0][0]
+    outcome = generate_docs(Path(warehouse))
+    assert outcome.ok, outcome.failures
+    catalog = json.loads((DBT_PROJECT_DIR / "target" / "catalog.json").read_text())
+    assert "model.chaxin.mart_tier_summary" in catalog["nodes"]

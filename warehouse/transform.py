@@ -28,6 +28,20 @@ class BuildOutcome:
 def build(warehouse: Path, select: str | None = None, dbt_vars: dict | None = None) -> BuildOutcome:
     """`dbt build` (seeds, models, data and unit tests) against this warehouse file; dbt_vars
     override the SPEC §5 weights and thresholds of dbt_project.yml for this build."""
+    args = ["build"]
+    if select:
+        args += ["--select", select]
+    if dbt_vars:
+        args += ["--vars", json.dumps(dbt_vars)]
+    return _invoke(warehouse, args)
+
+
+def generate_docs(warehouse: Path) -> BuildOutcome:
+    """`dbt docs generate`: the static catalog site in dbt/target, built offline."""
+    return _invoke(warehouse, ["docs", "generate"])
+
+
+def _invoke(warehouse: Path, args: list[str]) -> BuildOutcome:
     from dbt.cli.main import dbtRunner
 
     con = connect(warehouse)
@@ -35,12 +49,7 @@ def build(warehouse: Path, select: str | None = None, dbt_vars: dict | None = No
         ensure_raw_schema(con)   # sources must exist even before the first file arrives
     finally:
         con.close()
-    args = ["build", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-            "--quiet"]
-    if select:
-        args += ["--select", select]
-    if dbt_vars:
-        args += ["--vars", json.dumps(dbt_vars)]
+    args = [*args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR), "--quiet"]
     previous = os.environ.get("CHAXIN_WAREHOUSE")
     os.environ["CHAXIN_WAREHOUSE"] = str(warehouse)
     try:
@@ -54,7 +63,7 @@ def build(warehouse: Path, select: str | None = None, dbt_vars: dict | None = No
         return BuildOutcome(False, failures=[str(result.exception)])
     counts: dict[str, int] = {}
     failures = []
-    for node in result.result:
+    for node in getattr(result.result, "results", []):
         status = str(node.status)
         counts[status] = counts.get(status, 0) + 1
         if status in ("error", "fail"):

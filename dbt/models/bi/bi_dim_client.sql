@@ -19,7 +19,7 @@ final as (
         last_commission_date,
         n_commissions,
         latest_profile_year,
-        has_rd_profile,
+        has_rd_profile
     from dim_client
 )
 

@@ -34,7 +34,7 @@ final as (
         previous_tier,
         transition,
         start_date,
-        end_date,
+        end_date
     from fct_client_period
 )
 

@@ -28,7 +28,7 @@ final as (
         is_counted,
         completed_date,
         recognition,
-        cooperation,
+        cooperation
     from fct_commission
 )
 

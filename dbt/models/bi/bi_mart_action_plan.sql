@@ -21,7 +21,7 @@ final as (
         is_overdue,
         status,
         display_name,
-        searcher,
+        searcher
     from mart_action_plan
 )
 

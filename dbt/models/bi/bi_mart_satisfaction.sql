@@ -17,7 +17,7 @@ final as (
         nps,
         n_responses,
         n_feedback,
-        start_date,
+        start_date
     from mart_satisfaction
 )
 

@@ -14,7 +14,7 @@ final as (
         rules,
         display_name,
         industry,
-        as_of_date,
+        as_of_date
     from mart_service_recommendations
 )
 

@@ -15,7 +15,7 @@ final as (
         client_share,
         n_commissions,
         commission_share,
-        start_date,
+        start_date
     from mart_source_mix
 )
 

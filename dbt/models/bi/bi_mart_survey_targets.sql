@@ -12,7 +12,7 @@ final as (
         client_id,
         reason,
         display_name,
-        searcher,
+        searcher
     from mart_survey_targets
 )
 

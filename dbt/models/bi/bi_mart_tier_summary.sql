@@ -12,7 +12,7 @@ final as (
         period_key,
         tier,
         n_clients,
-        start_date,
+        start_date
     from mart_tier_summary
 )
 

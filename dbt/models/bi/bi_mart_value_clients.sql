@@ -20,7 +20,7 @@ final as (
         has_latent_demand,
         value_rank,
         is_top_value,
-        is_value_client,
+        is_value_client
     from mart_value_clients
 )
 

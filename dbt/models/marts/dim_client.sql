@@ -14,7 +14,7 @@ profiles as (
 latest_profile as (
     select
         *,
-        row_number() over (partition by client_id order by year desc) as recency_rank,
+        row_number() over (partition by client_id order by year desc) as recency_rank
     from profiles
 ),
 
@@ -38,7 +38,7 @@ final as (
         clients.last_commission_date,
         clients.n_commissions,
         latest_profile.year as latest_profile_year,
-        latest_profile.year is not null as has_rd_profile,
+        latest_profile.year is not null as has_rd_profile
     from clients
     left join latest_profile
         on clients.client_id = latest_profile.client_id and latest_profile.recency_rank = 1

@@ -23,7 +23,7 @@ levelled as (
             as loyalty_level,
         case when measures.rd_points >= {{ var('rd_strong_threshold') }} then 'strong' else 'normal' end
             as rd_level,
-        periods.previous_period_key,
+        periods.previous_period_key
     from measures
     inner join clients on measures.client_id = clients.client_id
     inner join periods on measures.grain = periods.grain and measures.period_key = periods.period_key
@@ -41,7 +41,7 @@ tiered as (
         case
             when nature <> 'enterprise' then 'not_enterprise'
             when not is_complete then 'incomplete'
-        end as untiered_reason,
+        end as untiered_reason
     from levelled
 ),
 
@@ -81,7 +81,7 @@ final as (
             else 'same'
         end as transition,
         current_period.start_date,
-        current_period.end_date,
+        current_period.end_date
     from tiered as current_period
     left join tiered as previous_period
         on current_period.grain = previous_period.grain

@@ -32,7 +32,7 @@ final as (
         n_versions,
         _file,
         _row_number,
-        _load_id,
+        _load_id
     from commissions
 )
 

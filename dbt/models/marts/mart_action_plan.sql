@@ -53,7 +53,7 @@ origins as (
         case when strategies.cadence in ('quarterly', 'yearly') then plan_quarters.end_date
             else festivals.festival_date end as due_date,
         case when strategies.cadence = 'yearly' then make_date(cast(extract(year from plan_quarters.start_date) as integer), 1, 1)
-            else plan_quarters.start_date end as window_start,
+            else plan_quarters.start_date end as window_start
     from plan_quarters
     inner join client_years
         on client_years.period_key = cast(extract(year from plan_quarters.start_date) - 1 as varchar)
@@ -72,7 +72,7 @@ with_done_date as (
         (select min(activities.activity_date) from activities
          where activities.client_id = origins.client_id
             and activities.activity_type = origins.activity_type
-            and activities.activity_date >= origins.window_start) as done_date,
+            and activities.activity_date >= origins.window_start) as done_date
     from origins
 ),
 
@@ -81,7 +81,7 @@ listed as (
         plan_quarters.period_key,
         plan_quarters.start_date,
         plan_quarters.end_date,
-        with_done_date.*,
+        with_done_date.*
     from plan_quarters
     inner join with_done_date
         on with_done_date.origin_start_date <= plan_quarters.start_date
@@ -110,7 +110,7 @@ final as (
             else 'open'
         end as status,
         clients.display_name,
-        clients.latest_searcher as searcher,
+        clients.latest_searcher as searcher
     from listed
     inner join clients on listed.client_id = clients.client_id
 )

@@ -16,7 +16,7 @@ surveys as (
 ),
 
 feedback_by_period as (
-    select periods.grain, periods.period_key, avg(feedback.rating) as csat, count(*) as n_feedback,
+    select periods.grain, periods.period_key, avg(feedback.rating) as csat, count(*) as n_feedback
     from periods
     inner join feedback on feedback.feedback_date between periods.start_date and periods.end_date
     group by periods.grain, periods.period_key
@@ -33,7 +33,7 @@ surveys_by_period as (
             count(*) filter (where surveys.recommend >= {{ var('nps_promoter_min') }})
             - count(*) filter (where surveys.recommend <= {{ var('nps_detractor_max') }})
         ) / nullif(count(surveys.recommend), 0) as nps,
-        count(*) as n_responses,
+        count(*) as n_responses
     from periods
     inner join surveys on surveys.survey_date between periods.start_date and periods.end_date
     group by periods.grain, periods.period_key
@@ -50,7 +50,7 @@ final as (
         surveys_by_period.nps,
         coalesce(surveys_by_period.n_responses, 0) as n_responses,
         coalesce(feedback_by_period.n_feedback, 0) as n_feedback,
-        periods.start_date,
+        periods.start_date
     from periods
     left join feedback_by_period
         on periods.grain = feedback_by_period.grain and periods.period_key = feedback_by_period.period_key

@@ -31,7 +31,7 @@ as_of as (
     select
         max(commission_date) as as_of_date,
         {{ dbt.dateadd('month', -3 * (var('lookback_quarters') - 1),
-                       dbt.date_trunc('quarter', 'max(commission_date)')) }} as window_start,
+                       dbt.date_trunc('quarter', 'max(commission_date)')) }} as window_start
     from commissions
 ),
 
@@ -39,7 +39,7 @@ recent as (
     select
         commissions.client_id,
         count(*) as n_commissions,
-        count(*) filter (where commissions.purpose = 'project_approval') as n_project_approval,
+        count(*) filter (where commissions.purpose = 'project_approval') as n_project_approval
     from commissions
     cross join as_of
     where commissions.commission_date >= as_of.window_start
@@ -61,7 +61,7 @@ patent_counts as (
             as n_valid_inventions,
         count(*) filter (where patents.patent_type = 'utility' and patents.legal_status = 'valid')
             as n_valid_utility_models,
-        count(*) filter (where patents.filed_date >= as_of.window_start) as n_recent_patents,
+        count(*) filter (where patents.filed_date >= as_of.window_start) as n_recent_patents
     from patents
     cross join as_of
     group by patents.client_id
@@ -76,7 +76,7 @@ strength as (
         coalesce(patent_counts.n_recent_patents, 0) as n_recent_patents,
         {{ rd_points('latest_profile.talents', 'patent_counts.n_valid_inventions',
                      'patent_counts.n_valid_utility_models', 'latest_profile.n_honors') }} as rd_points,
-        exists (select 1 from bought where bought.client_id = recent.client_id) as has_bought_service,
+        exists (select 1 from bought where bought.client_id = recent.client_id) as has_bought_service
     from recent
     left join patent_purposes on recent.client_id = patent_purposes.client_id
     left join latest_profile on recent.client_id = latest_profile.client_id and latest_profile.recency_rank = 1
@@ -108,7 +108,7 @@ peer_products as (
 
 recommendations as (
     select signals.client_id, rules.product, signals.rule,
-        replace(rules.reason, '{n}', cast(signals.n as varchar)) as reason,
+        replace(rules.reason, '{n}', cast(signals.n as varchar)) as reason
     from signals
     inner join rules on signals.rule = rules.rule
     where rules.product is not null
@@ -117,7 +117,7 @@ recommendations as (
 
     select strength.client_id, peer_products.product, rules.rule,
         replace(replace(rules.reason, '{n}', cast(peer_products.n_peers as varchar)), '{industry}', clients.industry)
-            as reason,
+            as reason
     from strength
     inner join clients on strength.client_id = clients.client_id
     inner join peer_products on clients.industry = peer_products.industry
@@ -148,7 +148,7 @@ final as (
         {{ dbt.listagg('not_bought_recently.rule', "', '", 'order by not_bought_recently.rule') }} as rules,
         clients.display_name,
         clients.industry,
-        max(as_of.as_of_date) as as_of_date,
+        max(as_of.as_of_date) as as_of_date
     from not_bought_recently
     inner join clients on not_bought_recently.client_id = clients.client_id
     cross join as_of

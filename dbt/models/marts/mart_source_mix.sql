@@ -27,7 +27,7 @@ filled as (
         natures.nature,
         coalesce(counts.n_clients, 0) as n_clients,
         coalesce(counts.n_commissions, 0) as n_commissions,
-        periods.start_date,
+        periods.start_date
     from periods
     cross join natures
     left join counts
@@ -44,7 +44,7 @@ final as (
         1.0 * n_clients / sum(n_clients) over (partition by grain, period_key) as client_share,
         n_commissions,
         1.0 * n_commissions / sum(n_commissions) over (partition by grain, period_key) as commission_share,
-        start_date,
+        start_date
     from filled
 )
 

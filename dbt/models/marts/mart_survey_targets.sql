@@ -40,7 +40,7 @@ unanswered as (
         quarters.period_key,
         commissions.client_id,
         1 as reason_order,
-        cast(count(*) as varchar) || ' completed commission(s) without feedback' as reason,
+        cast(count(*) as varchar) || ' completed commission(s) without feedback' as reason
     from quarters
     inner join commissions
         on commissions.status = 'completed'
@@ -55,7 +55,7 @@ unsurveyed as (
         quarters.period_key,
         client_years.client_id,
         2 as reason_order,
-        client_years.tier || ' client not surveyed in the last {{ var("lookback_quarters") }} quarters' as reason,
+        client_years.tier || ' client not surveyed in the last {{ var("lookback_quarters") }} quarters' as reason
     from quarters
     inner join client_years
         on client_years.period_key = cast(extract(year from quarters.start_date) - 1 as varchar)
@@ -74,7 +74,7 @@ feedback_sequence as (
         feedback_date,
         rating,
         lead(feedback_date) over (partition by client_id order by feedback_date, _load_id, _row_number)
-            as next_feedback_date,
+            as next_feedback_date
     from feedback
     where client_id is not null and feedback_date is not null
 ),
@@ -84,7 +84,7 @@ unsatisfied as (
         quarters.period_key,
         feedback_sequence.client_id,
         3 as reason_order,
-        'latest feedback 不满意 (' || cast(max(feedback_sequence.feedback_date) as varchar) || ')' as reason,
+        'latest feedback 不满意 (' || cast(max(feedback_sequence.feedback_date) as varchar) || ')' as reason
     from quarters
     inner join feedback_sequence
         on feedback_sequence.rating = 0
@@ -112,7 +112,7 @@ final as (
         reasons.client_id,
         {{ dbt.listagg('reasons.reason', "'; '", 'order by reasons.reason_order') }} as reason,
         clients.display_name,
-        clients.latest_searcher as searcher,
+        clients.latest_searcher as searcher
     from reasons
     inner join clients on reasons.client_id = clients.client_id
     group by reasons.period_key, reasons.client_id, clients.display_name, clients.latest_searcher

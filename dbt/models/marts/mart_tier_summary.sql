@@ -26,7 +26,7 @@ final as (
         periods.period_key,
         tiers.tier,
         coalesce(counts.n_clients, 0) as n_clients,
-        periods.start_date,
+        periods.start_date
     from periods
     cross join tiers
     left join counts

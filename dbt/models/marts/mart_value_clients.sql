@@ -27,13 +27,13 @@ first_commissions as (
         client_id,
         referred_by_client_id,
         commission_date,
-        row_number() over (partition by client_id order by commission_date, _load_id, _row_number) as order_rank,
+        row_number() over (partition by client_id order by commission_date, _load_id, _row_number) as order_rank
     from commissions
 ),
 
 referrals as (
     select periods.grain, periods.period_key, first_commissions.referred_by_client_id as client_id,
-        count(distinct first_commissions.client_id) as n_referrals,
+        count(distinct first_commissions.client_id) as n_referrals
     from periods
     inner join first_commissions
         on first_commissions.commission_date between periods.start_date and periods.end_date
@@ -45,7 +45,7 @@ referrals as (
 
 service_fees as (
     select periods.grain, periods.period_key, services.client_id,
-        coalesce(sum(services.fee), 0) as service_fees, count(*) as n_services,
+        coalesce(sum(services.fee), 0) as service_fees, count(*) as n_services
     from periods
     inner join services on services.start_date between periods.start_date and periods.end_date
     group by periods.grain, periods.period_key, services.client_id
@@ -72,7 +72,7 @@ measured as (
         coalesce(client_periods.n_patents_filed, 0) as n_patents_filed,
         coalesce(client_periods.rd_level = 'strong'
             and client_periods.n_patents_filed > {{ var('latent_patent_ratio') }} * client_periods.n_commissions,
-            false) as has_latent_demand,
+            false) as has_latent_demand
     from candidates
     left join client_periods
         on candidates.grain = client_periods.grain and candidates.period_key = client_periods.period_key
@@ -91,7 +91,7 @@ ranked as (
         row_number() over (
             partition by grain, period_key order by monetary_value desc, n_referrals desc, client_id
         ) as value_rank,
-        count(*) over (partition by grain, period_key) as n_ranked,
+        count(*) over (partition by grain, period_key) as n_ranked
     from measured
 ),
 
@@ -100,7 +100,7 @@ final as (
         *,
         value_rank <= ceil({{ var('value_top_share') }} * n_ranked) as is_top_value,
         value_rank <= ceil({{ var('value_top_share') }} * n_ranked) or n_referrals >= 1 or has_latent_demand
-            as is_value_client,
+            as is_value_client
     from ranked
 )
 
