@@ -3,8 +3,10 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+MANIFEST := dbt/target/manifest.json
+DBT_SOURCES := $(shell find dbt -path dbt/target -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print)
 
-.PHONY: demo test install benchmark clean
+.PHONY: demo test install benchmark clean ui
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,17 +15,25 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-install: $(STAMP)
+# The dbt manifest Dagster reads its assets from (`dbt parse` touches no database).
+$(MANIFEST): $(STAMP) $(DBT_SOURCES)
+	CHAXIN_WAREHOUSE=$(CURDIR)/data/warehouse.duckdb $(BIN)/dbt parse --project-dir dbt --profiles-dir dbt --quiet
 
-demo: $(STAMP)
+install: $(STAMP) $(MANIFEST)
+
+demo: install
 	$(BIN)/chaxin demo data/inbox
 	$(BIN)/chaxin run
 
-test: $(STAMP)
+test: install
 	$(BIN)/python -m pytest
 
-benchmark: $(STAMP)
+benchmark: install
 	$(BIN)/python benchmarks/ingest_staging.py
+
+# The Dagster UI on http://127.0.0.1:3000, recording runs where `chaxin run` does.
+ui: install
+	DAGSTER_HOME=$(CURDIR)/data/dagster $(BIN)/dagster dev -m dagster_project.definitions -h 127.0.0.1 -p 3000
 
 clean:
 	rm -rf data dbt/target dbt/logs

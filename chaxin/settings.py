@@ -18,6 +18,12 @@ class Settings:
     warehouse: Path
     bi: Path
 
+    @property
+    def dagster_home(self) -> Path:
+        """Where CLI runs are recorded, so that `dagster dev` shows them too: DAGSTER_HOME, else
+        a folder beside the warehouse."""
+        return Path(os.environ.get("DAGSTER_HOME") or self.warehouse.parent / "dagster").absolute()
+
     @classmethod
     def load(cls, inbox: str | Path | None = None, warehouse: str | Path | None = None,
              bi: str | Path | None = None) -> "Settings":

@@ -28,6 +28,7 @@ CHINESE = {  # SPEC column -> the platform's Chinese header
     "completed_date": "完成日期", "recognition": "对查新的认可", "cooperation": "与查新员的配合",
     "referred_by": "推荐单位",
 }
+EXPORTED_AT = dt.datetime(2011, 1, 5, 9, 0)
 ALIASES = {"commission_no": "查新编号", "title_zh": "项目名称", "recognition": "认可度", "cooperation": "配合度"}
 FILES = {
     "early": "20110105_委托记录_2006-2008.csv",
@@ -146,6 +147,7 @@ def _write_xlsx(rng, frame: pd.DataFrame, path: Path, title: str) -> None:
     headers[frame.columns.get_loc("park")] = "ｐａｒｋ"
     headers[frame.columns.get_loc("commission_date")] = " " + headers[frame.columns.get_loc("commission_date")]
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    book.set_properties({"created": EXPORTED_AT})   # fixed, so that a seed gives the same bytes
     sheet = book.add_worksheet("委托记录")
     date_format = book.add_format({"num_format": "yyyy-mm-dd"})
     sheet.write(0, 0, title)

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from . import messy, satellites
+from .exports import EXPORTED_AT
 from .station import Station
 
 LEGAL_TEXT = {"valid": ["有效", "授权"], "pending": ["审中", "实审", "公开"],
@@ -96,5 +97,6 @@ def _bad(frame: pd.DataFrame, *defects: dict) -> pd.DataFrame:
 def _xlsx(frame: pd.DataFrame, path: Path, title: str) -> None:
     """A title row, a blank row, then the table, as an export to Excel looks."""
     with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
+        writer.book.set_properties({"created": EXPORTED_AT})   # fixed: same seed, same bytes
         frame.to_excel(writer, index=False, startrow=2, sheet_name="Sheet1")
         writer.sheets["Sheet1"].write(0, 0, title)

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from ingest import ingest_inbox
+from dagster import DagsterInstance
+
+from chaxin.settings import Settings
+from dagster_project.runner import run_job
 from warehouse import connect
-from warehouse.transform import build
 
 FIXTURE_INBOX = Path(__file__).parent / "fixtures" / "inbox"
 
@@ -21,37 +23,41 @@ def inbox(tmp_path) -> Path:
     return target
 
 
+def station(root: Path, inbox: Path) -> Settings:
+    """Settings for a station whose files all live under root."""
+    return Settings.load(inbox=inbox, warehouse=root / "warehouse.duckdb", bi=root / "bi.duckdb")
+
+
+def run_warehouse(settings: Settings, **kwargs):
+    """The warehouse job of the one Definitions, in-process, as `chaxin run` runs it."""
+    return run_job(settings, "warehouse_job", instance=DagsterInstance.ephemeral(), **kwargs)
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
-    """The fixture inbox ingested and built with the real `dbt build`; returns a read connection."""
+    """The fixture inbox through the whole pipeline; (connection to the warehouse, run outcome)."""
     root = tmp_path_factory.mktemp("built")
-    inbox = root / "inbox"
-    shutil.copytree(FIXTURE_INBOX, inbox)
-    warehouse = root / "warehouse.duckdb"
-    con = connect(warehouse)
-    ingest_inbox(con, inbox)
-    con.close()
-    outcome = build(warehouse)
+    shutil.copytree(FIXTURE_INBOX, root / "inbox")
+    settings = station(root, root / "inbox")
+    outcome = run_warehouse(settings)
     assert outcome.ok, outcome.failures
-    con = connect(warehouse)
+    con = connect(settings.warehouse)
     yield con, outcome
     con.close()
 
 
 @pytest.fixture(scope="session")
 def demo_built(tmp_path_factory):
-    """The demo inbox written by `chaxin demo`, ingested and built; (connection, ingest results)."""
+    """The demo inbox written by `chaxin demo` through the whole pipeline; (connection, outcome, settings)."""
     from chaxin.cli import main
 
     root = tmp_path_factory.mktemp("demo")
     assert main(["demo", str(root / "inbox")]) == 0
-    con = connect(root / "warehouse.duckdb")
-    results = ingest_inbox(con, root / "inbox")
-    con.close()
-    outcome = build(root / "warehouse.duckdb")
+    settings = station(root, root / "inbox")
+    outcome = run_warehouse(settings)
     assert outcome.ok, outcome.failures
-    con = connect(root / "warehouse.duckdb")
-    yield con, results
+    con = connect(settings.warehouse)
+    yield con, outcome, settings
     con.close()
 
 

@@ -27,22 +27,23 @@ def test_commissions_flag_scales_the_same_shape(tmp_path):
 
 
 def test_demo_has_every_kind_of_mess_and_every_family(demo_built):
-    con, results = demo_built
+    con, *_ = demo_built
+    ledger = rows(con, "select file, status, family, encoding from raw.ingested_files")
     by_status = {}
-    for r in results:
-        by_status.setdefault(r.status, []).append(r.file)
+    for file, status, *_ in ledger:
+        by_status.setdefault(status, []).append(file)
     assert by_status["rejected"] == ["20110105_查新员工作量统计.csv"]          # a file of no family
     assert by_status["duplicate"] == ["20120110_委托记录_2006-2008 - 副本.csv"]  # byte-identical copy
     assert len(by_status["loaded"]) == 11
-    assert {r.encoding for r in results if r.status == "loaded"} == {"gb18030", "utf-8", "utf-8-sig", "xlsx"}
-    assert {r.family for r in results if r.status == "loaded"} == {
+    assert {e for _, s, _, e in ledger if s == "loaded"} == {"gb18030", "utf-8", "utf-8-sig", "xlsx"}
+    assert {f for _, s, f, _ in ledger if s == "loaded"} == {
         "commissions", "profiles", "patents", "feedback", "surveys", "services", "activities"}
     # the XLSX export has title rows above its header
     assert rows(con, "select header_row from raw.ingested_files where file like '%委托记录_2009-2010.xlsx'") == [(3,)]
 
 
 def test_demo_bad_rows_land_in_quarantine_and_re_exports_apply(demo_built):
-    con, _ = demo_built
+    con, *_ = demo_built
     reasons = {r for (r,) in rows(con, "select distinct regexp_replace(reason, '''.*''', 'X') from quarantine.rejected_rows")}
     assert "commission_no is missing" in reasons
     assert "commission_date X is not a date" in reasons

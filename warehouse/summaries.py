@@ -20,3 +20,18 @@ def five_year_source_mix(con: duckdb.DuckDBPyConnection) -> list[tuple]:
         from marts.mart_source_mix where grain = 'five_year'
         order by period_key, n_clients desc, nature
     """).fetchall()
+
+
+def quarantine_counts(con: duckdb.DuckDBPyConnection) -> list[tuple] | None:
+    """Rejected rows and nulled values per family and file; None before the first build."""
+    built = con.execute("""select count(*) from information_schema.tables
+                           where table_schema = 'quarantine'""").fetchall()[0][0]
+    if built < 2:
+        return None
+    return con.execute("""
+        with rejected as (select family, file, count(*) as n from quarantine.rejected_rows group by all),
+        flagged as (select family, file, count(*) as n from quarantine.value_flags group by all)
+        select family, file, coalesce(rejected.n, 0), coalesce(flagged.n, 0)
+        from rejected full join flagged using (family, file)
+        order by family, file
+    """).fetchall()

@@ -1,3 +1,4 @@
+{{ config(meta={"dagster": {"ref": {"name": "mart_tier_summary"}}}) }}
 {# Per period, the tiers count exactly the complete enterprise clients with counted commissions. #}
 with
 

@@ -1,0 +1,1 @@
+"""Dagster orchestration of chaxin: assets, partitions, jobs, schedule, sensor and checks."""

@@ -1,0 +1,11 @@
+"""Every asset, in the order the data walks: raw -> dbt layers -> the BI file -> period reviews."""
+from .dbt import warehouse_models
+from .publish import bi_published_file
+from .raw import RAW_KEYS, raw_families
+from .reviews import REVIEWS
+
+WAREHOUSE_ASSETS = [raw_families, warehouse_models, bi_published_file]
+ASSETS = [*WAREHOUSE_ASSETS, *REVIEWS.values()]
+
+__all__ = ["ASSETS", "RAW_KEYS", "REVIEWS", "WAREHOUSE_ASSETS", "bi_published_file", "raw_families",
+           "warehouse_models"]

@@ -1,0 +1,70 @@
+"""The resources every asset shares: the one warehouse (paths, the one writer) and dbt."""
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+from dagster import ConfigurableResource
+from dagster_dbt import DbtCliResource, DbtProject
+
+from chaxin.settings import Settings
+from warehouse import connect
+from warehouse.dbt_project import DBT_PROJECT_DIR
+
+WAREHOUSE_POOL = "duckdb_warehouse"   # every asset that writes the working file; limit 1 (dagster.yaml)
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+dbt_project.prepare_if_dev()
+
+
+class WarehouseResource(ConfigurableResource):
+    """Where the inbox, the working DuckDB file and the published BI file are."""
+
+    inbox: str
+    warehouse: str
+    bi: str
+
+    @property
+    def inbox_path(self) -> Path:
+        return Path(self.inbox)
+
+    @property
+    def warehouse_path(self) -> Path:
+        return Path(self.warehouse)
+
+    @property
+    def bi_path(self) -> Path:
+        return Path(self.bi)
+
+    @contextmanager
+    def connection(self, read_only: bool = False):
+        con = connect(self.warehouse_path, read_only=read_only)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    @contextmanager
+    def dbt_environment(self):
+        """dbt's profile reads the warehouse path from CHAXIN_WAREHOUSE (SPEC §7)."""
+        previous = os.environ.get("CHAXIN_WAREHOUSE")
+        os.environ["CHAXIN_WAREHOUSE"] = self.warehouse
+        try:
+            yield
+        finally:
+            if previous is None:
+                os.environ.pop("CHAXIN_WAREHOUSE", None)
+            else:
+                os.environ["CHAXIN_WAREHOUSE"] = previous
+
+
+def build_resources(settings: Settings, dbt_project_dir: Path = DBT_PROJECT_DIR) -> dict:
+    # the venv's own dbt, so that a run started from outside the activated venv finds it
+    dbt_executable = Path(sys.executable).with_name("dbt")
+    return {
+        "warehouse": WarehouseResource(inbox=str(settings.inbox), warehouse=str(settings.warehouse),
+                                       bi=str(settings.bi)),
+        "dbt": DbtCliResource(project_dir=str(dbt_project_dir), profiles_dir=str(dbt_project_dir),
+                              dbt_executable=str(dbt_executable)),
+    }

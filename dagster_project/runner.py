@@ -1,0 +1,103 @@
+"""Run a job of the one Definitions in-process: how the CLI (and the tests) drive chaxin."""
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dagster import AssetCheckSeverity, DagsterInstance
+
+from chaxin.settings import Settings
+
+from .definitions import build_definitions
+
+DAGSTER_YAML = """# chaxin: one writer for the working DuckDB file (SPEC §8): ops in the pool run one at a time.
+concurrency:
+  pools:
+    default_limit: 1
+telemetry:
+  enabled: false
+"""
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    asset: str
+    name: str
+    passed: bool
+    blocking: bool
+
+    @property
+    def label(self) -> str:
+        return f"{self.asset}: {self.name}"
+
+
+@dataclass
+class RunOutcome:
+    success: bool
+    checks: list[CheckOutcome] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    materialized: list[str] = field(default_factory=list)
+
+    @property
+    def failed_blocking(self) -> list[CheckOutcome]:
+        return [c for c in self.checks if c.blocking and not c.passed]
+
+    @property
+    def ok(self) -> bool:
+        return self.success and not self.failed_blocking
+
+
+def local_instance(settings: Settings) -> DagsterInstance:
+    """The persistent instance at DAGSTER_HOME (created with chaxin's dagster.yaml if new)."""
+    home = settings.dagster_home
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(DAGSTER_YAML, encoding="utf-8")
+    return DagsterInstance.local_temp(tempdir=str(home))
+
+
+def run_job(settings: Settings, job_name: str = "warehouse_job", *, instance: DagsterInstance | None = None,
+            dbt_vars: dict | None = None, partition_key: str | None = None,
+            dbt_project_dir: Path | None = None, log_file: Path | None = None) -> RunOutcome:
+    """Execute one job in this process; dbt's event stream (which dagster-dbt copies to stdout)
+    goes to log_file when given."""
+    defs = build_definitions(settings, **({"dbt_project_dir": dbt_project_dir} if dbt_project_dir else {}))
+    job = defs.resolve_job_def(job_name)
+    run_config = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    if dbt_vars and job_name in ("warehouse_job", "transform_job", "quarterly_job"):
+        run_config["ops"] = {"warehouse_models": {"config": {"dbt_vars": dbt_vars}}}
+    with contextlib.ExitStack() as stack:
+        if log_file is not None:
+            log_file.parent.mkdir(parents=True, exist_ok=True)
+            stack.enter_context(contextlib.redirect_stdout(stack.enter_context(log_file.open("w", encoding="utf-8"))))
+        result = job.execute_in_process(
+            run_config=run_config, instance=instance or local_instance(settings),
+            partition_key=partition_key, raise_on_error=False,
+        )
+    checks = [CheckOutcome("/".join(e.asset_key.path), e.check_name, e.passed,
+                           e.severity == AssetCheckSeverity.ERROR)
+              for e in result.get_asset_check_evaluations()]
+    failures = [f"{e.step_key}: {e.event_specific_data.error.message.strip()}"
+                for e in result.all_events if e.is_step_failure]
+    materialized = ["/".join(e.asset_key.path) for e in result.get_asset_materialization_events()]
+    return RunOutcome(result.success, checks, failures, materialized)
+
+
+def latest_run_checks(settings: Settings) -> tuple[str, str, list[CheckOutcome]] | None:
+    """(run id, status, check outcomes) of the latest warehouse run recorded at DAGSTER_HOME."""
+    from dagster import DagsterEventType, RunsFilter
+
+    if not (settings.dagster_home / "dagster.yaml").exists():
+        return None
+    instance = local_instance(settings)
+    runs = instance.get_runs(filters=RunsFilter(job_name="warehouse_job"), limit=1)
+    if not runs:
+        return None
+    run = runs[0]
+    checks = [CheckOutcome("/".join(e.asset_key.path), e.check_name, e.passed,
+                           e.severity == AssetCheckSeverity.ERROR)
+              for record in instance.all_logs(run.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION)
+              for e in [record.dagster_event.event_specific_data]]
+    return run.run_id, run.status.value, checks

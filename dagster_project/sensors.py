@@ -1,0 +1,60 @@
+"""The inbox sensor: one run per new file, keyed by its sha256.
+
+A file is requested once its size and modification time have not changed since the previous
+tick (a file still being copied in waits), and only if its bytes are not already in the ledger
+(read from the published BI file, never the working one) nor requested before (the cursor)."""
+
+import json
+from pathlib import Path
+
+from dagster import RunRequest, SensorEvaluationContext, SensorResult, SkipReason, sensor
+
+from ingest.load import inbox_files
+from ingest.readers import fingerprint
+from warehouse import connect
+
+from .jobs import warehouse_job
+from .resources import WarehouseResource
+
+
+def ledger_hashes(bi_file: Path) -> set[str]:
+    if not bi_file.exists():
+        return set()
+    con = connect(bi_file, read_only=True)
+    try:
+        return {sha for (sha,) in con.execute("select sha256 from bi_ingested_files").fetchall()}
+    finally:
+        con.close()
+
+
+def new_file_requests(inbox: Path, cursor: dict, known: set[str]) -> tuple[list[RunRequest], dict]:
+    """Run requests for files that settled since the last tick, and the next cursor."""
+    seen, requested = cursor.get("seen", {}), set(cursor.get("requested", []))
+    next_seen, requests = {}, []
+    for path in inbox_files(inbox) if inbox.is_dir() else []:
+        name = path.relative_to(inbox).as_posix()
+        stat = path.stat()
+        size_and_time = [stat.st_size, stat.st_mtime_ns]
+        previous = seen.get(name)
+        if previous is None or previous[:2] != size_and_time:
+            next_seen[name] = [*size_and_time, None]        # new or still changing: next tick
+            continue
+        sha = previous[2] or fingerprint(path).sha256         # hashed once per settled version
+        next_seen[name] = [*size_and_time, sha]
+        if sha in requested or sha in known:
+            continue
+        requested.add(sha)
+        requests.append(RunRequest(run_key=sha, tags={"chaxin/file": name, "chaxin/sha256": sha}))
+    return requests, {"seen": next_seen, "requested": sorted(requested)}
+
+
+@sensor(job=warehouse_job, minimum_interval_seconds=30, name="inbox_sensor")
+def inbox_sensor(context: SensorEvaluationContext, warehouse: WarehouseResource):
+    cursor = json.loads(context.cursor) if context.cursor else {}
+    requests, next_cursor = new_file_requests(warehouse.inbox_path, cursor, ledger_hashes(warehouse.bi_path))
+    if not requests:
+        return SensorResult(skip_reason=SkipReason("no new settled file in the inbox"), cursor=json.dumps(next_cursor))
+    return SensorResult(run_requests=requests, cursor=json.dumps(next_cursor))
+
+
+SENSORS = [inbox_sensor]

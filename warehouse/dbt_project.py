@@ -1,0 +1,18 @@
+"""Where the dbt project is, and its offline documentation site."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt"
+
+
+def generate_docs(warehouse: Path) -> Path:
+    """`dbt docs generate` against this warehouse: a static site in dbt/target, no network."""
+    dbt = Path(sys.executable).with_name("dbt")
+    subprocess.run([str(dbt), "docs", "generate", "--project-dir", str(DBT_PROJECT_DIR),
+                    "--profiles-dir", str(DBT_PROJECT_DIR), "--quiet"],
+                   check=True, env={**os.environ, "CHAXIN_WAREHOUSE": str(warehouse)})
+    return DBT_PROJECT_DIR / "target" / "index.html"

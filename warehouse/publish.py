@@ -1,0 +1,46 @@
+"""Publish the PII-free bi views as their own DuckDB file, swapped into place atomically.
+
+The file is written under a temporary name beside the target and renamed over it only when
+complete: a BI tool holding the old file open keeps reading it (and never blocks the writer), and
+nobody ever opens a half-written file.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from .connection import connect
+
+
+def bi_views(con) -> list[str]:
+    return [name for (name,) in con.execute(
+        "select table_name from information_schema.tables where table_schema = 'bi' order by 1").fetchall()]
+
+
+def publish_bi_file(warehouse: Path, target: Path) -> dict[str, int]:
+    """Materialise every bi view into a new file and rename it over `target`; rows per table."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    staging.unlink(missing_ok=True)
+    con = connect(warehouse)
+    try:
+        views = bi_views(con)
+        if not views:
+            raise RuntimeError(f"{warehouse} has no bi views: build the warehouse first")
+        literal = str(staging).replace("'", "''")
+        con.execute(f"attach '{literal}' as published")
+        counts = {}
+        for view in views:
+            con.execute(f"create table published.main.{view} as select * from bi.{view}")
+            counts[view] = con.execute(f"select count(*) from published.main.{view}").fetchall()[0][0]
+        con.execute("create table published.main._published as select ? as published_at, ? as source",
+                    [dt.datetime.now(), str(warehouse)])
+        con.execute("detach published")
+    except BaseException:
+        staging.unlink(missing_ok=True)
+        raise
+    finally:
+        con.close()
+    os.replace(staging, target)
+    return counts
