@@ -37,7 +37,7 @@ class RunOutcome:
     success: bool
     checks: list[CheckOutcome] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
-    materialized: list[str] = field(default_factory=list)
+    materialized: dict[str, dict] = field(default_factory=dict)   # asset key -> its metadata
 
     @property
     def failed_blocking(self) -> list[CheckOutcome]:
@@ -81,7 +81,8 @@ def run_job(settings: Settings, job_name: str = "warehouse_job", *, instance: Da
               for e in result.get_asset_check_evaluations()]
     failures = [f"{e.step_key}: {e.event_specific_data.error.message.strip()}"
                 for e in result.all_events if e.is_step_failure]
-    materialized = ["/".join(e.asset_key.path) for e in result.get_asset_materialization_events()]
+    materialized = {"/".join(e.asset_key.path): dict(e.materialization.metadata)
+                    for e in result.get_asset_materialization_events()}
     return RunOutcome(result.success, checks, failures, materialized)
 
 

@@ -1,6 +1,7 @@
 """Shared fixtures: a copy of the tiny fixture inbox, and one real build of it per session."""
 from __future__ import annotations
 
+import csv
 import shutil
 from pathlib import Path
 
@@ -35,14 +36,14 @@ def run_warehouse(settings: Settings, **kwargs):
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
-    """The fixture inbox through the whole pipeline; (connection to the warehouse, run outcome)."""
+    """The fixture inbox through the whole pipeline; (connection to the warehouse, outcome, settings)."""
     root = tmp_path_factory.mktemp("built")
     shutil.copytree(FIXTURE_INBOX, root / "inbox")
     settings = station(root, root / "inbox")
     outcome = run_warehouse(settings)
     assert outcome.ok, outcome.failures
     con = connect(settings.warehouse)
-    yield con, outcome
+    yield con, outcome, settings
     con.close()
 
 
@@ -59,6 +60,50 @@ def demo_built(tmp_path_factory):
     con = connect(settings.warehouse)
     yield con, outcome, settings
     con.close()
+
+
+SMALL_STATION = {
+    "commissions.csv": [
+        ["编号", "委托日期", "委托单位", "用户性质", "企业类型", "产业类型", "委托单位地址", "委托人电子邮箱",
+         "查新目的", "费用", "状态", "认可度", "配合度", "推荐单位", "查新员"],
+        ["A1", "2009-02-10", "北京甲科技有限公司", "企业", "民营", "新材料", "北京海淀", "a@jia.com", "立项", "1000", "已完成", "5", "5", "", "孙玉玲"],
+        ["A2", "2009-05-10", "北京甲科技有限公司", "企业", "民营", "新材料", "北京海淀", "a@jia.com", "专利", "2000", "已完成", "5", "5", "", "孙玉玲"],
+        ["A3", "2010-01-15", "北京甲科技有限公司", "企业", "民营", "新材料", "北京海淀", "a@jia.com", "立项", "1500", "已完成", "4", "4", "", "陈芳"],
+        ["A4", "2010-02-20", "北京甲科技有限公司", "企业", "民营", "新材料", "北京海淀", "a@jia.com", "", "1000", "已完成", "4", "", "", "陈芳"],
+        ["A5", "2010-03-05", "北京甲科技有限公司", "企业", "民营", "新材料", "北京海淀", "a@jia.com", "", "500", "已取消", "1", "1", "", "陈芳"],
+        ["B1", "2010-03-10", "上海乙生物股份有限公司", "企业", "外资", "生物医药", "上海浦东", "b@yi.com", "", "0.3万", "已完成", "2", "3", "北京甲科技有限公司", "董璐"],
+        ["C1", "2010-04-01", "丙大学", "高校", "", "", "丙市", "c@bing.edu", "", "800", "已完成", "", "", "", "董璐"],
+        ["D1", "2010-05-05", "广州丁环保有限公司", "企业", "民营", "节能环保", "", "d@ding.com", "", "1200", "已完成", "", "", "", "董璐"],
+    ],
+    "profiles.csv": [
+        ["名称", "统计年度", "高端人才", "获得荣誉"],
+        ["北京甲科技有限公司", "2009", "8", "高新技术企业、省级企业技术中心"],
+        ["上海乙生物股份有限公司", "2008", "10", "A；B；C；D；E"],
+    ],
+    "patents.csv": [
+        ["专利号", "申请人", "专利类型", "申请日", "法律状态"],
+        ["P1", "北京甲科技有限公司", "发明", "2008-01-01", "有效"],
+        ["P2", "北京甲科技有限公司", "发明", "2009-06-01", "有效"],
+        ["P3", "北京甲科技有限公司", "发明", "2010-06-01", "有效"],
+        ["P4", "北京甲科技有限公司", "实用新型", "2009-03-01", "有效"],
+        ["P5", "北京甲科技有限公司", "发明", "2009-01-01", "失效"],
+        *[[f"Q{i}", "上海乙生物股份有限公司", "发明", f"2010-0{i}-01", "授权"] for i in range(1, 6)],
+    ],
+}
+
+
+@pytest.fixture(scope="session")
+def small_station(tmp_path_factory):
+    """SMALL_STATION through the whole pipeline; its Settings. test_marts works out its numbers."""
+    root = tmp_path_factory.mktemp("small")
+    (root / "inbox").mkdir()
+    for name, table in SMALL_STATION.items():
+        with (root / "inbox" / name).open("w", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerows(table)
+    settings = station(root, root / "inbox")
+    outcome = run_warehouse(settings)
+    assert outcome.ok, outcome.failures
+    return settings
 
 
 def rows(con, sql: str, *params) -> list[tuple]:

@@ -9,7 +9,7 @@ from .conftest import rows
 
 
 def test_dbt_build_passes_with_its_tests_as_asset_checks(built):
-    _, outcome = built
+    _, outcome, _ = built
     assert outcome.ok
     names = {c.name for c in outcome.checks}
     assert "unique_dim_client_client_id" in names
@@ -18,7 +18,7 @@ def test_dbt_build_passes_with_its_tests_as_asset_checks(built):
 
 
 def test_each_unusable_row_is_quarantined_with_file_row_and_reason(built):
-    con, _ = built
+    con, *_ = built
     got = rows(con, "select family, file, row_number, reason from quarantine.rejected_rows order by family, file")
     assert got == [
         ("activities", "activities.csv", 3,
@@ -36,7 +36,7 @@ def test_each_unusable_row_is_quarantined_with_file_row_and_reason(built):
 
 
 def test_quarantined_rows_keep_their_raw_values(built):
-    con, _ = built
+    con, *_ = built
     (raw,) = rows(con, """select raw_values from quarantine.rejected_rows
                           where file = '2008_commissions_gb18030.csv'""")[0]
     values = json.loads(raw)
@@ -48,7 +48,7 @@ def test_quarantined_rows_keep_their_raw_values(built):
 
 
 def test_each_nulled_value_is_flagged_and_its_row_kept(built):
-    con, _ = built
+    con, *_ = built
     got = rows(con, """select family, file, row_number, column_name, raw_value, reason
                        from quarantine.value_flags order by family, file, row_number, column_name""")
     assert got == [
@@ -65,7 +65,7 @@ def test_each_nulled_value_is_flagged_and_its_row_kept(built):
 
 
 def test_good_rows_of_files_with_bad_rows_still_load(built):
-    con, _ = built
+    con, *_ = built
     assert rows(con, """select _file, count(*) from staging.stg_commissions where _reject_reason is null
                         group by all order by all""") == [
         ("2008_commissions_gb18030.csv", 2), ("2008_commissions_title_rows.xlsx", 2),
@@ -75,7 +75,7 @@ def test_good_rows_of_files_with_bad_rows_still_load(built):
 
 
 def test_later_re_export_wins_and_within_a_file_the_last_row(built):
-    con, _ = built
+    con, *_ = built
     assert rows(con, """select commission_no, status, completed_date::varchar, recognition, cooperation, _file,
                                n_versions
                         from intermediate.int_commissions_deduplicated
@@ -86,14 +86,14 @@ def test_later_re_export_wins_and_within_a_file_the_last_row(built):
 
 
 def test_empty_organisation_takes_the_usernames_latest(built):
-    con, _ = built
+    con, *_ = built
     assert rows(con, """select org_name, org_match_name, is_org_from_username
                         from intermediate.int_commissions_attributed where commission_no = 'CX2009-001'""") == [
         ("北京华科新材料股份有限公司", "北京华科新材料", True)]
 
 
 def test_values_parse_to_the_specs_forms(built):
-    con, _ = built
+    con, *_ = built
     # fixture rows read by hand: full-width key, native XLSX date, 0.2万 fee, width-folded and
     # lower-cased key, GB18030 Chinese date, +86 mobile
     assert rows(con, """select commission_no, commission_date::varchar, fee, nature, org_match_name, phone
@@ -112,7 +112,7 @@ def test_values_parse_to_the_specs_forms(built):
 def test_dbt_docs_generate_works_offline(built, tmp_path):
     from warehouse.dbt_project import DBT_PROJECT_DIR, generate_docs
 
-    con, _ = built
+    con, *_ = built
     warehouse = con.execute("select path from duckdb_databases() where database_name = current_database()").fetchall()[0][0]
     copy = tmp_path / "warehouse.duckdb"   # dbt runs in its own process; this one holds the original
     shutil.copyfile(warehouse, copy)

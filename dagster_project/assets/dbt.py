@@ -32,7 +32,8 @@ class BuildConfig(Config):
         "Override SPEC §5 weights and thresholds for this run, e.g. {\"loyalty_high_threshold\": 55}"))
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project,
+# No `project=` here: the DbtCliResource's project_dir decides where dbt runs (tests point it at a copy).
+@dbt_assets(manifest=dbt_project.manifest_path,
             dagster_dbt_translator=ChaxinTranslator(), pool=WAREHOUSE_POOL)
 def warehouse_models(context: AssetExecutionContext, config: BuildConfig, dbt: DbtCliResource,
                      warehouse: WarehouseResource):

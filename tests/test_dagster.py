@@ -1,0 +1,134 @@
+"""The one Definitions: what it declares, and its sensor, checks and assets on real runs."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from contextlib import closing
+
+from dagster import build_sensor_context, materialize
+
+from dagster_project.assets import REVIEWS
+from dagster_project.definitions import defs
+from dagster_project.resources import WarehouseResource
+from dagster_project.sensors import inbox_sensor
+from warehouse import connect
+from warehouse.dbt_project import DBT_PROJECT_DIR
+
+from .conftest import FIXTURE_INBOX, rows, run_warehouse, station
+
+
+def test_definitions_declare_partitions_schedule_sensor_jobs_and_checks():
+    job = defs.resolve_job_def("quarterly_job")
+    quarters = job.partitions_def.get_partition_keys()
+    assert quarters[:2] == ["2006Q1", "2006Q2"] and quarters[-1] == "2030Q4" and len(quarters) == 100
+    years = defs.resolve_assets_def(REVIEWS["year"].key).partitions_def.get_partition_keys()
+    assert years[0] == "2006" and years[-1] == "2030"
+    five = defs.resolve_assets_def(REVIEWS["five_year"].key).partitions_def.get_partition_keys()
+    assert five == ["2006-2010", "2011-2015", "2016-2020", "2021-2025", "2026-2030"]
+    schedule = defs.resolve_schedule_def("quarterly_refresh_schedule")
+    assert schedule.cron_schedule == "0 6 1 1,4,7,10 *" and schedule.job_name == "quarterly_job"
+    assert defs.resolve_sensor_def("inbox_sensor").job_name == "warehouse_job"
+    assert {j for j in ("warehouse_job", "ingest_job", "transform_job", "quarterly_job") if defs.resolve_job_def(j)}
+    checks = {key.name: key for key in defs.resolve_asset_graph().asset_check_keys}
+    assert checks["tiers_count_the_complete_enterprises"].asset_key.path == ["marts", "mart_tier_summary"]
+    assert checks["unique_int_organisations_resolved_match_name"].asset_key.path == [
+        "intermediate", "int_organisations_resolved"]
+    assert checks["unique_dim_client_client_id"].asset_key.path == ["marts", "dim_client"]
+    assert checks["tier_counts_add_up"].asset_key.path == ["marts", "mart_tier_summary"]
+    graph = defs.resolve_asset_graph()
+    assert graph.get(checks["unique_dim_client_client_id"]).blocking
+
+
+def test_every_warehouse_asset_materializes_with_row_counts_and_previews(built):
+    _, outcome, _ = built
+    expected = {"/".join(k.path) for k in defs.resolve_job_def("warehouse_job").asset_layer.executable_asset_keys}
+    assert expected <= set(outcome.materialized)
+    for key, metadata in outcome.materialized.items():
+        if key != "bi/published_file":
+            assert "dagster/row_count" in metadata and "preview" in metadata, key
+    assert outcome.materialized["staging/stg_commissions"]["rows quarantined"].value == 2
+    assert "| 2006-2010 |" in outcome.materialized["marts/mart_tier_summary"]["five-year tiers"].value
+
+
+def test_period_reviews_read_the_published_file_per_partition(demo_built):
+    _, _, settings = demo_built
+    resources = {"warehouse": WarehouseResource(inbox=str(settings.inbox), warehouse=str(settings.warehouse),
+                                                bi=str(settings.bi))}
+    result = materialize([REVIEWS["five_year"]], partition_key="2006-2010", resources=resources)
+    metadata = result.get_asset_materialization_events()[0].materialization.metadata
+    assert "| key | 40 |" in metadata["tiers"].value and "| potential_key | 78 |" in metadata["tiers"].value
+    assert metadata["window"].value == "2006-01-01 to 2010-12-31"
+    result = materialize([REVIEWS["quarter"]], partition_key="2010Q4", resources=resources)
+    assert result.success
+
+
+def test_sensor_requests_one_run_per_new_file_once_it_has_settled(built, tmp_path):
+    _, _, settings = built                       # its BI file's ledger knows every fixture file
+    inbox = tmp_path / "inbox"
+    shutil.copytree(FIXTURE_INBOX, inbox)
+    new_file = inbox / "2011_feedback.csv"
+    new_file.write_text("编号,满意度\nCX2009-003,满意\n", encoding="utf-8")
+    warehouse = WarehouseResource(inbox=str(inbox), warehouse=str(tmp_path / "unused.duckdb"), bi=str(settings.bi))
+
+    def tick(cursor):
+        result = inbox_sensor(build_sensor_context(cursor=cursor, resources={"warehouse": warehouse}))
+        return result.run_requests or [], result.cursor
+
+    first, cursor = tick(None)               # everything is new: wait for it to settle
+    second, cursor = tick(cursor)
+    third, cursor = tick(cursor)
+    assert first == [] and third == []
+    assert [r.run_key for r in second] == [hashlib.sha256(new_file.read_bytes()).hexdigest()]
+    assert second[0].tags["chaxin/file"] == "2011_feedback.csv"
+
+    growing = inbox / "2012_profiles.csv"    # a file still being copied in
+    growing.write_text("名称,统计年度\n", encoding="utf-8")
+    requests, cursor = tick(cursor)
+    with growing.open("a", encoding="utf-8") as f:
+        f.write("北京甲科技有限公司,2012\n")
+    later, cursor = tick(cursor)
+    settled, cursor = tick(cursor)
+    assert requests == [] and later == []
+    assert [r.tags["chaxin/file"] for r in settled] == ["2012_profiles.csv"]
+    assert json.loads(cursor)["requested"] == sorted(r.run_key for r in second + settled)
+
+
+def test_rerun_on_an_unchanged_inbox_ingests_nothing_and_changes_no_mart(small_station):
+    settings = small_station
+
+    def marts():
+        with closing(connect(settings.warehouse)) as con:
+            tables = [t for (t,) in con.execute("select table_name from information_schema.tables "
+                                                "where table_schema = 'marts' order by 1").fetchall()]
+            return {t: rows(con, f"select * from marts.{t} order by all") for t in tables}, \
+                rows(con, "select * from raw.ingested_files order by load_id")
+
+    before = marts()
+    outcome = run_warehouse(settings)
+    assert outcome.ok, outcome.failures
+    for family in ("commissions", "profiles", "patents"):
+        assert outcome.materialized[f"raw/{family}"]["rows loaded by this run"].value == 0
+    assert marts() == before
+
+
+def test_a_broken_alias_seed_fails_a_blocking_check_and_keeps_the_bi_file(built, tmp_path):
+    _, _, built_settings = built
+    settings = station(tmp_path, tmp_path / "inbox")
+    shutil.copytree(FIXTURE_INBOX, settings.inbox)
+    shutil.copyfile(built_settings.warehouse, settings.warehouse)
+    shutil.copyfile(built_settings.bi, settings.bi)
+    project = tmp_path / "dbt"
+    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
+    with (project / "seeds" / "organisation_aliases.csv").open("a", encoding="utf-8") as f:
+        f.write("北京华科新材料有限公司,北京华科新材料股份有限公司,one alias\n"
+                "北京华科新材料有限公司,上海瀚海生物医药有限公司,and the same alias again\n")
+    published = (hashlib.sha256(settings.bi.read_bytes()).hexdigest(), os.stat(settings.bi).st_mtime_ns)
+
+    outcome = run_warehouse(settings, dbt_project_dir=project)
+
+    assert not outcome.ok
+    assert "unique_int_organisations_resolved_match_name" in {c.name for c in outcome.failed_blocking}
+    assert "bi/published_file" not in outcome.materialized
+    assert (hashlib.sha256(settings.bi.read_bytes()).hexdigest(), os.stat(settings.bi).st_mtime_ns) == published
