@@ -14,6 +14,10 @@ from warehouse import connect
 from warehouse.dbt_project import DBT_PROJECT_DIR
 
 WAREHOUSE_POOL = "duckdb_warehouse"   # every asset that writes the working file; limit 1 (dagster.yaml)
+VENV_BIN = Path(sys.executable).parent
+# dagster-dbt's preparer runs `dbt` from PATH: a `dagster dev` started without activating the venv
+# must still find the venv's own dbt.
+os.environ["PATH"] = f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}"
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 dbt_project.prepare_if_dev()
 
@@ -60,8 +64,7 @@ class WarehouseResource(ConfigurableResource):
 
 
 def build_resources(settings: Settings, dbt_project_dir: Path = DBT_PROJECT_DIR) -> dict:
-    # the venv's own dbt, so that a run started from outside the activated venv finds it
-    dbt_executable = Path(sys.executable).with_name("dbt")
+    dbt_executable = VENV_BIN / "dbt"   # the venv's own, wherever the run was started from
     return {
         "warehouse": WarehouseResource(inbox=str(settings.inbox), warehouse=str(settings.warehouse),
                                        bi=str(settings.bi)),
