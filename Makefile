@@ -33,6 +33,7 @@ benchmark: install
 
 # The Dagster UI on http://127.0.0.1:3000, recording runs where `chaxin run` does.
 ui: install
+	mkdir -p data/dagster && (test -f data/dagster/dagster.yaml || cp dagster_project/dagster.yaml data/dagster/)
 	DAGSTER_HOME=$(CURDIR)/data/dagster $(BIN)/dagster dev -m dagster_project.definitions -h 127.0.0.1 -p 3000
 
 clean:

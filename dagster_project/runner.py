@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,13 +12,7 @@ from chaxin.settings import Settings
 
 from .definitions import build_definitions
 
-DAGSTER_YAML = """# chaxin: one writer for the working DuckDB file (SPEC §8): ops in the pool run one at a time.
-concurrency:
-  pools:
-    default_limit: 1
-telemetry:
-  enabled: false
-"""
+DAGSTER_YAML = Path(__file__).with_name("dagster.yaml")   # pools: one writer
 
 
 @dataclass(frozen=True)
@@ -54,7 +49,7 @@ def local_instance(settings: Settings) -> DagsterInstance:
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
-        config.write_text(DAGSTER_YAML, encoding="utf-8")
+        shutil.copyfile(DAGSTER_YAML, config)
     return DagsterInstance.local_temp(tempdir=str(home))
 
 

@@ -8,12 +8,15 @@ from ..metadata import markdown_table, relation_metadata
 from ..resources import WAREHOUSE_POOL, WarehouseResource
 
 RAW_KEYS = {family.name: AssetKey(["raw", family.name]) for family in FAMILIES}
+LEDGER_KEY = AssetKey(["raw", "ingested_files"])
 
 
 @multi_asset(
     specs=[AssetSpec(key, group_name="raw", kinds={"duckdb", "python"},
                      description=f"{name}: the inbox's {name} files, every value as text found")
-           for name, key in RAW_KEYS.items()],
+           for name, key in RAW_KEYS.items()]
+    + [AssetSpec(LEDGER_KEY, group_name="raw", kinds={"duckdb", "python"},
+                 description="The ledger: one row per inbox file seen (loaded, duplicate, rejected)")],
     pool=WAREHOUSE_POOL,
 )
 def raw_families(context: AssetExecutionContext, warehouse: WarehouseResource):
@@ -21,14 +24,17 @@ def raw_families(context: AssetExecutionContext, warehouse: WarehouseResource):
     with warehouse.connection() as con:
         results = ingest_inbox(con, warehouse.inbox_path,
                                on_file=lambda r: context.log.info(f"{r.file}: {r.status} {r.reason or ''}"))
-        familyless = [(r.file, r.status, r.reason) for r in results if r.family is None and r.status != "unchanged"]
+        ledger = relation_metadata(con, "raw.ingested_files")
+        ledger["files this run"] = MetadataValue.md(markdown_table(
+            ["file", "status", "family", "encoding", "rows", "reason"],
+            [(r.file, r.status, r.family, r.encoding, r.rows, r.reason) for r in results if r.status != "unchanged"]))
+        ledger["files unchanged since an earlier run"] = MetadataValue.int(
+            sum(r.status == "unchanged" for r in results))
+        yield MaterializeResult(asset_key=LEDGER_KEY, metadata=ledger)
         for name, key in RAW_KEYS.items():
             mine = [r for r in results if r.family == name]
             metadata = relation_metadata(con, f"raw.{name}")
             metadata["rows loaded by this run"] = MetadataValue.int(sum(r.rows for r in mine if r.status == "loaded"))
             metadata["files this run"] = MetadataValue.md(markdown_table(
                 ["file", "status", "rows", "reason"], [(r.file, r.status, r.rows, r.reason) for r in mine]))
-            if name == "commissions":   # a file of no family or a duplicate is shown once, here
-                metadata["files rejected or skipped with no family"] = MetadataValue.md(
-                    markdown_table(["file", "status", "reason"], familyless))
             yield MaterializeResult(asset_key=key, metadata=metadata)
