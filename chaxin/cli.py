@@ -7,16 +7,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import sys
 from pathlib import Path
 
-from rich.console import Console
 from rich.table import Table
 
+from . import views
 from .settings import Settings
-
-console = Console()
-STATUS_STYLE = {"loaded": "green", "duplicate": "yellow", "rejected": "bold red"}
+from .views import DATA_DOCS, console
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,13 +30,19 @@ def main(argv: list[str] | None = None) -> int:
     for name, text in (("ingest", "load new inbox files into raw only"),
                        ("run", "ingest, build and test the warehouse, publish the BI file"),
                        ("status", "ingested files, quarantine counts and the latest run's checks"),
-                       ("actions", "a quarter's action list and survey targets for service staff")):
+                       ("actions", "a quarter's action list and survey targets for service staff"),
+                       ("quality", "a period's completeness report: the enterprise clients that lack something")):
         p = sub.add_parser(name, help=text)
         p.add_argument("--inbox")
         p.add_argument("--warehouse")
         p.add_argument("--bi")
+        if name == "run":
+            p.add_argument("--vars", help="JSON of SPEC §5 weights for this run, e.g. '{\"loyalty_high_threshold\": 55}'")
         if name == "actions":
             p.add_argument("--quarter", required=True, help="e.g. 2010Q4")
+        if name == "quality":
+            p.add_argument("--period", required=True, help="2010Q4, 2010 or 2006-2010")
+            p.add_argument("--out", help="write an XLSX with Chinese headers instead of printing")
 
     args = parser.parse_args(argv)
     return COMMANDS[args.command](args)
@@ -59,14 +64,14 @@ def cmd_demo(args) -> int:
     return 0
 
 
-def _run(settings: Settings, job_name: str, what: str):
+def _run(settings: Settings, job_name: str, what: str, dbt_vars: dict | None = None):
     from dagster_project.runner import run_job
 
     started = dt.datetime.now()
     log_file = settings.dagster_home / "logs" / f"{job_name}.log"
     with console.status(f"{what} (Dagster job {job_name}, in-process)"):
-        outcome = run_job(settings, job_name, log_file=log_file)
-    _print_ledger(settings, since=started)
+        outcome = run_job(settings, job_name, log_file=log_file, dbt_vars=dbt_vars)
+    views.ledger(settings, since=started)
     if not outcome.ok:
         console.print(f"the run's dbt log: {log_file}")
     return outcome
@@ -78,7 +83,7 @@ def cmd_ingest(args) -> int:
         console.print(f"[bold red]error:[/] inbox {settings.inbox} does not exist")
         return 1
     outcome = _run(settings, "ingest_job", "ingesting the inbox")
-    _print_failures(outcome)
+    views.failures(outcome)
     return 0 if outcome.ok else 1
 
 
@@ -87,13 +92,15 @@ def cmd_run(args) -> int:
     if not settings.inbox.is_dir():
         console.print(f"[bold red]error:[/] inbox {settings.inbox} does not exist")
         return 1
-    outcome = _run(settings, "warehouse_job", "ingest, dbt build with tests, publish")
-    _print_quarantine(settings)
-    _print_checks(outcome.checks)
-    _print_failures(outcome)
+    outcome = _run(settings, "warehouse_job", "ingest, dbt build with tests, publish",
+                   json.loads(args.vars) if args.vars else None)
+    views.quarantine(settings)
+    views.checks(outcome.checks)
+    views.failures(outcome)
     if "bi/published_file" in outcome.materialized:
-        _print_five_year_summaries(settings)
+        views.five_year_summaries(settings)
         console.print(f"[green]published[/] {settings.bi}")
+        console.print(f"data docs: {settings.quality_dir / DATA_DOCS}")
     else:
         console.print(f"[bold red]not published:[/] {settings.bi} is unchanged")
     return 0 if outcome.ok else 1
@@ -106,13 +113,42 @@ def cmd_status(args) -> int:
     if not settings.warehouse.exists():
         console.print(f"no warehouse at {settings.warehouse} yet: run `chaxin run`")
         return 1
-    _print_ledger(settings)
-    _print_quarantine(settings)
+    views.ledger(settings)
+    views.quarantine(settings)
     latest = latest_run_checks(settings)
     if latest:
         run_id, status, checks = latest
         console.print(f"latest warehouse run {run_id[:8]}: {status}")
-        _print_checks(checks)
+        views.checks(checks)
+    if settings.bi.exists():
+        views.completeness(settings)
+    return 0
+
+
+def cmd_quality(args) -> int:
+    from dagster_project.partitions import parse_period_key
+    from warehouse import connect
+    from warehouse.service_reports import COMPLETENESS_HEADERS, completeness_rows
+    from warehouse.xlsx_export import write_workbook
+
+    settings = _settings(args)
+    parse_period_key(args.period)
+    if not settings.bi.exists():
+        console.print("[bold red]error:[/] nothing published yet: run `chaxin run`")
+        return 1
+    con = connect(settings.bi, read_only=True)
+    try:
+        rows = completeness_rows(con, args.period)
+    finally:
+        con.close()
+    if args.out:
+        write_workbook(Path(args.out), {args.period: (COMPLETENESS_HEADERS, rows)})
+        console.print(f"{len(rows)} incomplete enterprise clients of {args.period} written to {args.out}")
+        return 0
+    table = Table(*COMPLETENESS_HEADERS[:4], title=f"completeness {args.period}: {len(rows)} enterprise clients to complete")
+    for row in rows:
+        table.add_row(*(str(v) if v is not None else "" for v in row[:4]))
+    console.print(table)
     return 0
 
 
@@ -147,88 +183,8 @@ def cmd_actions(args) -> int:
     return 0
 
 
-def _print_ledger(settings: Settings, since: dt.datetime | None = None) -> None:
-    from warehouse import connect
-
-    if not settings.warehouse.exists():
-        return
-    con = connect(settings.warehouse)
-    try:
-        ledger = con.execute("""select file, status, family, encoding, rows, reason from raw.ingested_files
-                                where ingested_at >= coalesce(?, '-infinity'::timestamp) order by load_id""",
-                             [since]).fetchall()
-    finally:
-        con.close()
-    if since is not None and not ledger:
-        console.print("no new file in the inbox: nothing ingested")
-        return
-    table = Table("file", "status", "family", "encoding", "rows",
-                  title="ingested by this run" if since else "raw.ingested_files")
-    for file, status, family, encoding, rows, _ in ledger:
-        table.add_row(file, f"[{STATUS_STYLE[status]}]{status}[/]", family or "", encoding or "", f"{rows:,}")
-    console.print(table)
-    for file, status, *_, reason in ledger:
-        if status == "rejected":
-            console.print(f"[bold red]error:[/] {file} rejected: {reason}")
-        elif status == "duplicate":
-            console.print(f"[yellow]skipped:[/] {file} is {reason}")
-
-
-def _print_quarantine(settings: Settings) -> None:
-    from warehouse import connect
-    from warehouse.summaries import quarantine_counts
-
-    con = connect(settings.warehouse)
-    try:
-        counts = quarantine_counts(con)
-    finally:
-        con.close()
-    if counts is None:
-        console.print("quarantine not built yet: run `chaxin run`")
-        return
-    table = Table("family", "file", "rejected rows", "nulled values", title="quarantine")
-    for family, file, rejected, flagged in counts:
-        table.add_row(family, file, f"{rejected:,}", f"{flagged:,}")
-    console.print(table)
-
-
-def _print_checks(checks) -> None:
-    failed = [c for c in checks if not c.passed]
-    console.print(f"checks: {len(checks) - len(failed)} of {len(checks)} passed")
-    for check in failed:
-        kind = "[bold red]blocking[/]" if check.blocking else "[yellow]warning[/]"
-        console.print(f"  {kind} failed: {check.label}")
-
-
-def _print_failures(outcome) -> None:
-    for failure in outcome.failures:
-        console.print(f"[bold red]failed:[/] {failure}")
-
-
-def _print_five_year_summaries(settings: Settings) -> None:
-    """Paper Table 4 and the §3 source mix for every five-year plan with commissions."""
-    from warehouse import connect
-    from warehouse.summaries import five_year_source_mix, five_year_tiers
-
-    con = connect(settings.warehouse)
-    try:
-        tiers, mix = five_year_tiers(con), five_year_source_mix(con)
-    finally:
-        con.close()
-    table = Table("period", "key", "potential_key", "general", "tiered (complete enterprises)",
-                  title="marts.mart_tier_summary, five_year")
-    for period, key, potential, general in tiers:
-        table.add_row(period, str(key), str(potential), str(general), str(key + potential + general))
-    console.print(table)
-    table = Table("period", "nature", "clients", "client share", "commissions", "commission share",
-                  title="marts.mart_source_mix, five_year")
-    for period, nature, n_clients, client_share, n_commissions, commission_share in mix:
-        table.add_row(period, nature, f"{n_clients:,}", f"{client_share:.1%}", f"{n_commissions:,}",
-                      f"{commission_share:.1%}")
-    console.print(table)
-
-
-COMMANDS = {"demo": cmd_demo, "ingest": cmd_ingest, "run": cmd_run, "status": cmd_status, "actions": cmd_actions}
+COMMANDS = {"demo": cmd_demo, "ingest": cmd_ingest, "run": cmd_run, "status": cmd_status, "actions": cmd_actions,
+            "quality": cmd_quality}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -19,6 +19,16 @@ class Settings:
     bi: Path
 
     @property
+    def quality_dir(self) -> Path:
+        """Great Expectations' project: suites, results and the Data Docs site."""
+        return self.warehouse.parent / "quality"
+
+    @property
+    def reports_dir(self) -> Path:
+        """What service staff open: the completeness report, action lists, period reports."""
+        return self.warehouse.parent / "reports"
+
+    @property
     def dagster_home(self) -> Path:
         """Where CLI runs are recorded, so that `dagster dev` shows them too: DAGSTER_HOME, else
         a folder beside the warehouse."""

@@ -1,9 +1,61 @@
 """Asset checks beyond the dbt tests (which dagster-dbt turns into checks of their own)."""
 
-from dagster import AssetCheckResult, AssetCheckSeverity, MetadataValue, asset_check
+from dagster import (AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, MetadataValue,
+                     asset_check, multi_asset_check)
+
+from quality import suites, validate
 
 from .metadata import markdown_table
 from .resources import WAREHOUSE_POOL, WarehouseResource
+
+# Each suite becomes up to two checks on its relation's asset: the critical expectations (a wrong
+# result: blocking) and the warning ones (a data gap in what the station sent: non-blocking).
+GX_CHECKS = {"critical": "expectations", "warning": "expectation_warnings"}
+
+
+def _severity(expectation) -> str:
+    return str(getattr(expectation.severity, "value", expectation.severity))
+
+
+def suites_check(name: str, selected: list, description: str):
+    """One multi-asset check running the selected suites in one pass (each relation read once)."""
+    specs = [AssetCheckSpec(GX_CHECKS[severity], asset=suite.asset_path, blocking=severity == "critical",
+                            description=f"Great Expectations suite {suite.name}: its {severity} expectations")
+             for suite in selected for severity in GX_CHECKS
+             if any(_severity(e) == severity for e in suite.expectations)]
+
+    @multi_asset_check(specs=specs, pool=WAREHOUSE_POOL, name=name, description=description)
+    def check(context: AssetCheckExecutionContext, warehouse: WarehouseResource):
+        with warehouse.connection(read_only=True) as con:
+            outcomes, docs = validate(con, warehouse.quality_path, {suite.name for suite in selected})
+        for outcome in outcomes:
+            for severity, check_name in GX_CHECKS.items():
+                if not any(_severity(e) == severity for e in outcome.suite.expectations):
+                    continue
+                failures = outcome.failures.get(severity, [])
+                yield AssetCheckResult(
+                    asset_key=outcome.suite.asset_path, check_name=check_name, passed=not failures,
+                    severity=AssetCheckSeverity.ERROR if severity == "critical" else AssetCheckSeverity.WARN,
+                    metadata={
+                        "rows validated": MetadataValue.int(outcome.n_rows),
+                        "failed expectations": MetadataValue.md(markdown_table(
+                            ["expectation", "column", "unexpected %", "sample of offending values"],
+                            [(f.expectation, f.column, f"{f.unexpected_percent or 0:.2f}", f.sample)
+                             for f in failures])),
+                        "data docs": MetadataValue.path(str(docs)),
+                    },
+                )
+
+    return check
+
+
+# Raw suites run right after ingest, so that a blocking one stops dbt; the rest after dbt.
+raw_expectations = suites_check(
+    "raw_expectations", [s for s in suites() if s.asset_path[0] == "raw"],
+    "Great Expectations on the raw tables: required columns, non-null keys, the words of each classification.")
+warehouse_expectations = suites_check(
+    "warehouse_expectations", [s for s in suites() if s.asset_path[0] != "raw"],
+    "Great Expectations on staging and the marts: ranges, key uniqueness, the marts' invariants.")
 
 
 @asset_check(asset=["marts", "mart_tier_summary"], blocking=True, pool=WAREHOUSE_POOL,
@@ -40,4 +92,4 @@ def tiers_count_the_complete_enterprises(warehouse: WarehouseResource) -> AssetC
     )
 
 
-CHECKS = [tiers_count_the_complete_enterprises]
+CHECKS = [tiers_count_the_complete_enterprises, raw_expectations, warehouse_expectations]

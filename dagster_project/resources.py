@@ -28,6 +28,8 @@ class WarehouseResource(ConfigurableResource):
     inbox: str
     warehouse: str
     bi: str
+    quality: str         # Great Expectations' project folder
+    reports: str         # where service-staff reports are written
 
     @property
     def inbox_path(self) -> Path:
@@ -40,6 +42,14 @@ class WarehouseResource(ConfigurableResource):
     @property
     def bi_path(self) -> Path:
         return Path(self.bi)
+
+    @property
+    def quality_path(self) -> Path:
+        return Path(self.quality)
+
+    @property
+    def reports_path(self) -> Path:
+        return Path(self.reports)
 
     @contextmanager
     def connection(self, read_only: bool = False):
@@ -67,7 +77,8 @@ def build_resources(settings: Settings, dbt_project_dir: Path = DBT_PROJECT_DIR)
     dbt_executable = VENV_BIN / "dbt"   # the venv's own, wherever the run was started from
     return {
         "warehouse": WarehouseResource(inbox=str(settings.inbox), warehouse=str(settings.warehouse),
-                                       bi=str(settings.bi)),
+                                       bi=str(settings.bi), quality=str(settings.quality_dir),
+                                       reports=str(settings.reports_dir)),
         "dbt": DbtCliResource(project_dir=str(dbt_project_dir), profiles_dir=str(dbt_project_dir),
                               dbt_executable=str(dbt_executable)),
     }

@@ -21,6 +21,7 @@ class CheckOutcome:
     name: str
     passed: bool
     blocking: bool
+    metadata: dict = field(default_factory=dict, compare=False)
 
     @property
     def label(self) -> str:
@@ -60,7 +61,7 @@ def run_job(settings: Settings, job_name: str = "warehouse_job", *, instance: Da
     goes to log_file when given."""
     defs = build_definitions(settings, **({"dbt_project_dir": dbt_project_dir} if dbt_project_dir else {}))
     job = defs.resolve_job_def(job_name)
-    run_config = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    run_config = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}   # the caller reports
     if dbt_vars and job_name in ("warehouse_job", "transform_job", "quarterly_job"):
         run_config["ops"] = {"warehouse_models": {"config": {"dbt_vars": dbt_vars}}}
     with contextlib.ExitStack() as stack:
@@ -72,7 +73,7 @@ def run_job(settings: Settings, job_name: str = "warehouse_job", *, instance: Da
             partition_key=partition_key, raise_on_error=False,
         )
     checks = [CheckOutcome("/".join(e.asset_key.path), e.check_name, e.passed,
-                           e.severity == AssetCheckSeverity.ERROR)
+                           e.severity == AssetCheckSeverity.ERROR, dict(e.metadata))
               for e in result.get_asset_check_evaluations()]
     failures = [f"{e.step_key}: {e.event_specific_data.error.message.strip()}"
                 for e in result.all_events if e.is_step_failure]
@@ -93,7 +94,7 @@ def latest_run_checks(settings: Settings) -> tuple[str, str, list[CheckOutcome]]
         return None
     run = runs[0]
     checks = [CheckOutcome("/".join(e.asset_key.path), e.check_name, e.passed,
-                           e.severity == AssetCheckSeverity.ERROR)
+                           e.severity == AssetCheckSeverity.ERROR, dict(e.metadata))
               for record in instance.all_logs(run.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION)
               for e in [record.dagster_event.event_specific_data]]
     return run.run_id, run.status.value, checks

@@ -11,7 +11,8 @@ from dagster import build_sensor_context, materialize
 
 from dagster_project.assets import REVIEWS
 from dagster_project.definitions import defs
-from dagster_project.resources import WarehouseResource
+from chaxin.settings import Settings
+from dagster_project.resources import build_resources
 from dagster_project.sensors import inbox_sensor
 from warehouse import connect
 from warehouse.dbt_project import DBT_PROJECT_DIR
@@ -54,8 +55,7 @@ def test_every_warehouse_asset_materializes_with_row_counts_and_previews(built):
 
 def test_period_reviews_read_the_published_file_per_partition(demo_built):
     _, _, settings = demo_built
-    resources = {"warehouse": WarehouseResource(inbox=str(settings.inbox), warehouse=str(settings.warehouse),
-                                                bi=str(settings.bi))}
+    resources = {"warehouse": build_resources(settings)["warehouse"]}
     result = materialize([REVIEWS["five_year"]], partition_key="2006-2010", resources=resources)
     metadata = result.get_asset_materialization_events()[0].materialization.metadata
     assert "| key | 40 |" in metadata["tiers"].value and "| potential_key | 78 |" in metadata["tiers"].value
@@ -70,7 +70,8 @@ def test_sensor_requests_one_run_per_new_file_once_it_has_settled(built, tmp_pat
     shutil.copytree(FIXTURE_INBOX, inbox)
     new_file = inbox / "2011_feedback.csv"
     new_file.write_text("编号,满意度\nCX2009-003,满意\n", encoding="utf-8")
-    warehouse = WarehouseResource(inbox=str(inbox), warehouse=str(tmp_path / "unused.duckdb"), bi=str(settings.bi))
+    warehouse = build_resources(Settings.load(inbox=inbox, warehouse=tmp_path / "unused.duckdb",
+                                              bi=settings.bi))["warehouse"]
 
     def tick(cursor):
         result = inbox_sensor(build_sensor_context(cursor=cursor, resources={"warehouse": warehouse}))

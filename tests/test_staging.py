@@ -14,7 +14,10 @@ def test_dbt_build_passes_with_its_tests_as_asset_checks(built):
     names = {c.name for c in outcome.checks}
     assert "unique_dim_client_client_id" in names
     assert "tiers_count_the_complete_enterprises" in names
-    assert all(c.passed for c in outcome.checks)
+    assert outcome.failed_blocking == []
+    # the fixture inbox's deliberate defects are data gaps: warnings, not blocks
+    assert {c.asset for c in outcome.checks if not c.passed} == {
+        "raw/commissions", "raw/patents", "raw/feedback", "raw/activities"}
 
 
 def test_each_unusable_row_is_quarantined_with_file_row_and_reason(built):

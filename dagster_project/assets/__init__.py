@@ -1,11 +1,12 @@
-"""Every asset, in the order the data walks: raw -> dbt layers -> the BI file -> period reviews."""
+"""Every asset, in the order the data walks: raw -> dbt layers -> the BI file -> reports, reviews."""
 from .dbt import warehouse_models
 from .publish import bi_published_file
 from .raw import RAW_KEYS, raw_families
+from .reports import completeness_report
 from .reviews import REVIEWS
 
-WAREHOUSE_ASSETS = [raw_families, warehouse_models, bi_published_file]
+WAREHOUSE_ASSETS = [raw_families, warehouse_models, bi_published_file, completeness_report]
 ASSETS = [*WAREHOUSE_ASSETS, *REVIEWS.values()]
 
-__all__ = ["ASSETS", "RAW_KEYS", "REVIEWS", "WAREHOUSE_ASSETS", "bi_published_file", "raw_families",
-           "warehouse_models"]
+__all__ = ["ASSETS", "RAW_KEYS", "REVIEWS", "WAREHOUSE_ASSETS", "bi_published_file", "completeness_report",
+           "raw_families", "warehouse_models"]

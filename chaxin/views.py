@@ -1,0 +1,114 @@
+"""How the CLI shows things: rich tables a person can read, from the warehouse and the run."""
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.console import Console
+from rich.table import Table
+
+from .settings import Settings
+
+console = Console()
+DATA_DOCS = "gx/uncommitted/data_docs/local_site/index.html"   # inside the quality folder
+STATUS_STYLE = {"loaded": "green", "duplicate": "yellow", "rejected": "bold red"}
+
+
+def ledger(settings: Settings, since: dt.datetime | None = None) -> None:
+    from warehouse import connect
+
+    if not settings.warehouse.exists():
+        return
+    con = connect(settings.warehouse)
+    try:
+        ledger = con.execute("""select file, status, family, encoding, rows, reason from raw.ingested_files
+                                where ingested_at >= coalesce(?, '-infinity'::timestamp) order by load_id""",
+                             [since]).fetchall()
+    finally:
+        con.close()
+    if since is not None and not ledger:
+        console.print("no new file in the inbox: nothing ingested")
+        return
+    table = Table("file", "status", "family", "encoding", "rows",
+                  title="ingested by this run" if since else "raw.ingested_files")
+    for file, status, family, encoding, rows, _ in ledger:
+        table.add_row(file, f"[{STATUS_STYLE[status]}]{status}[/]", family or "", encoding or "", f"{rows:,}")
+    console.print(table)
+    for file, status, *_, reason in ledger:
+        if status == "rejected":
+            console.print(f"[bold red]error:[/] {file} rejected: {reason}")
+        elif status == "duplicate":
+            console.print(f"[yellow]skipped:[/] {file} is {reason}")
+
+
+def quarantine(settings: Settings) -> None:
+    from warehouse import connect
+    from warehouse.summaries import quarantine_counts
+
+    con = connect(settings.warehouse)
+    try:
+        counts = quarantine_counts(con)
+    finally:
+        con.close()
+    if counts is None:
+        console.print("quarantine not built yet: run `chaxin run`")
+        return
+    table = Table("family", "file", "rejected rows", "nulled values", title="quarantine")
+    for family, file, rejected, flagged in counts:
+        table.add_row(family, file, f"{rejected:,}", f"{flagged:,}")
+    console.print(table)
+
+
+def checks(checks) -> None:
+    failed = [c for c in checks if not c.passed]
+    console.print(f"checks: {len(checks) - len(failed)} of {len(checks)} passed")
+    for check in failed:
+        kind = "[bold red]blocking[/]" if check.blocking else "[yellow]warning[/]"
+        console.print(f"  {kind} failed: {check.label}")
+
+
+def failures(outcome) -> None:
+    for failure in outcome.failures:
+        console.print(f"[bold red]failed:[/] {failure}")
+
+
+def completeness(settings: Settings) -> None:
+    from warehouse import connect
+    from warehouse.service_reports import completeness_counts
+
+    con = connect(settings.bi, read_only=True)
+    try:
+        counts = completeness_counts(con)
+    finally:
+        con.close()
+    table = Table("period", "incomplete enterprise clients", "of which no R&D profile", title="completeness")
+    for period, n, no_profile in counts:
+        table.add_row(period, str(n), str(no_profile))
+    console.print(table)
+    console.print(f"completeness report: {settings.reports_dir / 'completeness.xlsx'}  "
+                  f"(any period: chaxin quality --period KEY --out FILE.xlsx)")
+    console.print(f"data docs: {settings.quality_dir / DATA_DOCS}")
+
+
+def five_year_summaries(settings: Settings) -> None:
+    """Paper Table 4 and the §3 source mix for every five-year plan with commissions."""
+    from warehouse import connect
+    from warehouse.summaries import five_year_source_mix, five_year_tiers
+
+    con = connect(settings.warehouse)
+    try:
+        tiers, mix = five_year_tiers(con), five_year_source_mix(con)
+    finally:
+        con.close()
+    table = Table("period", "key", "potential_key", "general", "tiered (complete enterprises)",
+                  title="marts.mart_tier_summary, five_year")
+    for period, key, potential, general in tiers:
+        table.add_row(period, str(key), str(potential), str(general), str(key + potential + general))
+    console.print(table)
+    table = Table("period", "nature", "clients", "client share", "commissions", "commission share",
+                  title="marts.mart_source_mix, five_year")
+    for period, nature, n_clients, client_share, n_commissions, commission_share in mix:
+        table.add_row(period, nature, f"{n_clients:,}", f"{client_share:.1%}", f"{n_commissions:,}",
+                      f"{commission_share:.1%}")
+    console.print(table)
+
+

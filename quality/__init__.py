@@ -1,0 +1,5 @@
+"""Great Expectations suites as code, and running them against warehouse relations."""
+from .suites import Suite, suites
+from .validate import Failure, SuiteOutcome, validate
+
+__all__ = ["Failure", "Suite", "SuiteOutcome", "suites", "validate"]

@@ -1,0 +1,110 @@
+"""The Great Expectations suites, as code: one per relation, read once as a frame.
+
+Severity says what a failure means. `critical` is a wrong result (a rule the warehouse guarantees
+is broken): the check blocks the BI file's publication. `warning` is a data gap in what the
+station sent (missing values, unknown words, implausible dates or fees): the check warns.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import great_expectations.expectations as gxe
+
+from ingest.families import FAMILIES
+
+WARN = {"severity": "warning"}
+FIRST_NOVELTY_SEARCH = dt.datetime(1985, 1, 1)   # the service began in the 1980s: earlier dates are typos
+
+ACCEPTED_WORDS = {   # SPEC §2 words of each classified raw column, Chinese and English
+    ("commissions", "scope"): ["国内", "国外", "国内外", "国内+国外", "国内、国外", "domestic", "foreign", "both"],
+    ("commissions", "status"): ["已完成", "完成", "进行中", "受理", "已受理", "已取消", "取消", "撤销",
+                                "completed", "in_progress", "cancelled"],
+    ("patents", "patent_type"): ["发明", "实用新型", "外观设计", "invention", "utility", "design"],
+    ("patents", "legal_status"): ["有效", "授权", "审中", "实审", "公开", "失效", "无效", "驳回", "撤回",
+                                  "valid", "pending", "lapsed"],
+    ("feedback", "rating"): ["满意", "基本满意", "不满意"],
+    ("feedback", "channel"): ["平台", "电话", "邮件", "platform", "phone", "email"],
+    ("activities", "activity_type"): ["回访", "培训", "产品推送", "节日问候", "签约", "调查", "return_visit",
+                                      "training", "product_push", "holiday_greeting", "agreement", "survey_sent"],
+}
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str                 # also the checked asset's key, "schema/relation"
+    sql: str                  # the one read of the relation
+    expectations: tuple
+
+    @property
+    def asset_path(self) -> list[str]:
+        return self.name.split("/")
+
+
+def _raw_suite(family) -> Suite:
+    expectations = []
+    for column in family.required:
+        expectations.append(gxe.ExpectColumnToExist(column=column.name))
+        expectations.append(gxe.ExpectColumnValuesToNotBeNull(column=column.name, mostly=0.99, **WARN))
+    for (name, column), words in ACCEPTED_WORDS.items():
+        if name == family.name:
+            expectations.append(gxe.ExpectColumnValuesToBeInSet(column=column, value_set=words, **WARN))
+    columns = ", ".join(f'trim("{c}") as "{c}"' for c in family.column_names)
+    return Suite(f"raw/{family.name}", f"select {columns} from raw.{family.name}", tuple(expectations))
+
+
+def _dates(column: str, **kwargs) -> gxe.ExpectColumnValuesToBeBetween:
+    return gxe.ExpectColumnValuesToBeBetween(column=column, min_value=FIRST_NOVELTY_SEARCH,
+                                             max_value=dt.datetime.now(), **WARN, **kwargs)
+
+
+def suites() -> list[Suite]:
+    usable = "where _reject_reason is null"
+    return [
+        *(_raw_suite(family) for family in FAMILIES),
+        Suite("staging/stg_commissions",
+              f"select commission_date, fee, nature, status, purpose, recognition, cooperation "
+              f"from staging.stg_commissions {usable}",
+              (_dates("commission_date"),
+               gxe.ExpectColumnValuesToBeBetween(column="fee", min_value=0, max_value=200_000, **WARN),
+               gxe.ExpectColumnValuesToBeInSet(column="nature",
+                                               value_set=["cas", "enterprise", "institute", "university", "other"]),
+               gxe.ExpectColumnValuesToBeInSet(column="status", value_set=["completed", "in_progress", "cancelled"]),
+               gxe.ExpectColumnValuesToBeInSet(column="purpose", value_set=[
+                   "project_approval", "achievement_evaluation", "award", "patent", "other"]),
+               gxe.ExpectColumnValuesToBeBetween(column="recognition", min_value=1, max_value=5),
+               gxe.ExpectColumnValuesToBeBetween(column="cooperation", min_value=1, max_value=5))),
+        Suite("intermediate/int_commissions_deduplicated",
+              "select commission_no from intermediate.int_commissions_deduplicated",
+              (gxe.ExpectColumnValuesToNotBeNull(column="commission_no"),
+               gxe.ExpectColumnValuesToBeUnique(column="commission_no"))),
+        Suite("staging/stg_patents", f"select filed_date from staging.stg_patents {usable}",
+              (_dates("filed_date"),)),
+        Suite("staging/stg_feedback", f"select rating, feedback_date from staging.stg_feedback {usable}",
+              (gxe.ExpectColumnValuesToBeInSet(column="rating", value_set=[0.0, 0.5, 1.0]),
+               _dates("feedback_date"))),
+        Suite("staging/stg_surveys",
+              f"select survey_date, experience, quality, attitude, recommend from staging.stg_surveys {usable}",
+              (_dates("survey_date"),
+               *(gxe.ExpectColumnValuesToBeBetween(column=c, min_value=1, max_value=5)
+                 for c in ("experience", "quality", "attitude")),
+               gxe.ExpectColumnValuesToBeBetween(column="recommend", min_value=0, max_value=10))),
+        Suite("marts/fct_client_period",
+              """select period.loyalty_points, period.rd_points,
+                        period.tier is null or (period.is_complete and period.nature = 'enterprise')
+                            as tier_only_for_complete_enterprise,
+                        client.client_id is not null as client_in_dim_client
+                 from marts.fct_client_period as period
+                 left join marts.dim_client as client using (client_id)""",
+              (gxe.ExpectColumnValuesToBeBetween(column="loyalty_points", min_value=0, max_value=100),
+               gxe.ExpectColumnValuesToBeBetween(column="rd_points", min_value=0, max_value=100),
+               gxe.ExpectColumnValuesToBeInSet(column="tier_only_for_complete_enterprise", value_set=[True]),
+               gxe.ExpectColumnValuesToBeInSet(column="client_in_dim_client", value_set=[True]))),
+        Suite("marts/mart_source_mix",
+              """select grain, period_key, sum(client_share) as client_share_total,
+                        sum(commission_share) as commission_share_total
+                 from marts.mart_source_mix group by grain, period_key""",
+              (gxe.ExpectColumnValuesToBeBetween(column="client_share_total", min_value=1 - 1e-9, max_value=1 + 1e-9),
+               gxe.ExpectColumnValuesToBeBetween(column="commission_share_total",
+                                                 min_value=1 - 1e-9, max_value=1 + 1e-9))),
+    ]

@@ -1,0 +1,97 @@
+"""Quality: the Great Expectations suites as checks, their severities, and the completeness report."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+import zipfile
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from chaxin.cli import main
+from dagster_project.runner import latest_run_checks
+from warehouse.xlsx_export import write_workbook
+
+from .conftest import FIXTURE_INBOX, rows, station
+
+TYPOS = "commission_no,commission_date,org_name,nature,fee\nCX2031-001,2031-05-01,北京华科新材料有限公司,企业,\"9,999,999\"\n"
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory):
+    """The fixture inbox (one defect per file) plus typos a person makes: a date in 2031, a fee of ~10 M."""
+    root = tmp_path_factory.mktemp("broken")
+    shutil.copytree(FIXTURE_INBOX, root / "inbox")
+    (root / "inbox" / "2031_commissions_typos.csv").write_text(TYPOS, encoding="utf-8")
+    settings = station(root, root / "inbox")
+    args = ["--inbox", str(settings.inbox), "--warehouse", str(settings.warehouse), "--bi", str(settings.bi)]
+    return settings, args
+
+
+def failed(checks, asset):
+    """{column: sample} of the failed expectations of an asset's checks, from the check metadata."""
+    found = {}
+    for check in checks:
+        if check.asset == asset and not check.passed:
+            table = check.metadata["failed expectations"].value
+            for line in table.splitlines()[2:]:
+                _, _, column, _, sample, _ = line.split("|")
+                found[column.strip()] = sample.strip()
+    return found
+
+
+def test_a_broken_inbox_shows_which_expectations_fail_and_still_publishes(broken, capsys):
+    settings, args = broken
+    assert main(["run", *args]) == 0                      # data gaps warn; they do not block
+    out = capsys.readouterr().out
+    assert "warning failed: staging/stg_commissions: expectation_warnings" in out
+    assert settings.bi.exists()
+    _, status, checks = latest_run_checks(settings)
+    assert status == "SUCCESS"
+    assert not [c for c in checks if c.blocking and not c.passed]
+    # the table (asset), the column and a sample of the offending values, as the checks report them
+    assert failed(checks, "staging/stg_commissions") == {
+        "commission_date": "[Timestamp('2031-05-01 00:00:00')]", "fee": "[9999999.0]"}
+    assert failed(checks, "raw/patents") == {"patent_type": "['外观']"}
+    assert failed(checks, "raw/feedback") == {"rating": "['还行']", "channel": "['微信']"}
+    assert failed(checks, "raw/activities") == {"activity_type": "['聚餐']"}
+    # one row without a key (the XLSX), two without 委托单位 (the English export)
+    assert failed(checks, "raw/commissions") == {"commission_no": "[nan]", "org_name": "[nan, nan]"}
+    assert (settings.quality_dir / "gx/uncommitted/data_docs/local_site/index.html").exists()
+
+
+def test_a_blocking_failure_exits_non_zero_and_leaves_the_bi_file(broken, capsys):
+    settings, args = broken
+    before = hashlib.sha256(settings.bi.read_bytes()).hexdigest()
+    # a weight that lets loyalty exceed 100 points: a wrong result, which blocks publication
+    assert main(["run", *args, "--vars", '{"loyalty_frequency_weight": 300}']) == 1
+    out = capsys.readouterr().out
+    assert "blocking failed: marts/fct_client_period: points_within_0_and_100" in out
+    assert "not published" in out
+    assert hashlib.sha256(settings.bi.read_bytes()).hexdigest() == before
+
+
+def test_demo_passes_every_blocking_check_and_reports_the_35_incomplete(demo_built):
+    con, outcome, settings = demo_built
+    assert outcome.failed_blocking == []
+    assert {c.name for c in outcome.checks} >= {"expectations", "expectation_warnings",
+                                                "tiers_count_the_complete_enterprises"}
+    incomplete = {name for (name,) in rows(con, """
+        select display_name from marts.fct_client_period join marts.dim_client using (client_id)
+        where grain = 'five_year' and period_key = '2006-2010' and fct_client_period.nature = 'enterprise'
+          and not is_complete""")}
+    assert len(incomplete) == 350 - 315            # enterprise clients with commissions outside the paper's 315
+    sheet = CalamineWorkbook.from_path(str(settings.reports_dir / "completeness.xlsx")).get_sheet_by_name("2006-2010")
+    header, *body = sheet.to_python()
+    assert header[:4] == ["客户名称", "查新员", "委托数", "缺少的信息"]
+    assert {row[0] for row in body} == incomplete
+    labels = {"联系方式", "地址", "企业类型", "产业类型", "研发实力档案"}
+    assert all(set(row[3].split("、")) <= labels for row in body)
+
+
+def test_xlsx_cells_that_look_like_formulas_stay_text(tmp_path):
+    path = write_workbook(tmp_path / "x.xlsx", {"all": (["a"], [("=HYPERLINK(\"x\")",), ("+86 139",), ("-1",), ("@SUM(A1)",)])})
+    values = [row[0] for row in CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()[1:]]
+    assert values == ["=HYPERLINK(\"x\")", "+86 139", "-1", "@SUM(A1)"]
+    with zipfile.ZipFile(path) as z:
+        assert "<f>" not in z.read("xl/worksheets/sheet1.xml").decode()
