@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 MANIFEST := dbt/target/manifest.json
 DBT_SOURCES := $(shell find dbt -path dbt/target -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print)
 
-.PHONY: demo test install benchmark clean ui
+.PHONY: demo test install browser benchmark clean ui
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,11 +21,17 @@ $(MANIFEST): $(STAMP) $(DBT_SOURCES)
 
 install: $(STAMP) $(MANIFEST)
 
+# The report test opens the page in Debian's Chromium, with a CJK font to draw the Chinese.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -q "WenQuanYi Zen Hei" || \
+	  ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-wqy-zenhei)
+
 demo: install
 	$(BIN)/chaxin demo data/inbox
 	$(BIN)/chaxin run
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest
 
 benchmark: install

@@ -31,7 +31,8 @@ def main(argv: list[str] | None = None) -> int:
                        ("run", "ingest, build and test the warehouse, publish the BI file"),
                        ("status", "ingested files, quarantine counts and the latest run's checks"),
                        ("actions", "a quarter's action list and survey targets for service staff"),
-                       ("quality", "a period's completeness report: the enterprise clients that lack something")):
+                       ("quality", "a period's completeness report: the enterprise clients that lack something"),
+                       ("report", "a period's HTML report: tiers, transitions, source mix, satisfaction, value")):
         p = sub.add_parser(name, help=text)
         p.add_argument("--inbox")
         p.add_argument("--warehouse")
@@ -40,6 +41,10 @@ def main(argv: list[str] | None = None) -> int:
             p.add_argument("--vars", help="JSON of SPEC §5 weights for this run, e.g. '{\"loyalty_high_threshold\": 55}'")
         if name == "actions":
             p.add_argument("--quarter", required=True, help="e.g. 2010Q4")
+            p.add_argument("--out", help="write an XLSX: one sheet with all rows, one per searcher")
+        if name == "report":
+            p.add_argument("--period", required=True, help="2010Q4, 2010 or 2006-2010")
+            p.add_argument("--out", help="folder for the HTML file (default: the reports folder)")
         if name == "quality":
             p.add_argument("--period", required=True, help="2010Q4, 2010 or 2006-2010")
             p.add_argument("--out", help="write an XLSX with Chinese headers instead of printing")
@@ -101,6 +106,9 @@ def cmd_run(args) -> int:
         views.five_year_summaries(settings)
         console.print(f"[green]published[/] {settings.bi}")
         console.print(f"data docs: {settings.quality_dir / DATA_DOCS}")
+        for name, value in outcome.materialized.get("reports/period_reports", {}).items():
+            if name.startswith("report "):
+                console.print(f"{name}: {value.path}")
     else:
         console.print(f"[bold red]not published:[/] {settings.bi} is unchanged")
     return 0 if outcome.ok else 1
@@ -128,8 +136,8 @@ def cmd_status(args) -> int:
 def cmd_quality(args) -> int:
     from dagster_project.partitions import parse_period_key
     from warehouse import connect
-    from warehouse.service_reports import COMPLETENESS_HEADERS, completeness_rows
-    from warehouse.xlsx_export import write_workbook
+    from reports.service_lists import COMPLETENESS_HEADERS, completeness_rows
+    from reports.xlsx import write_workbook
 
     settings = _settings(args)
     parse_period_key(args.period)
@@ -154,6 +162,8 @@ def cmd_quality(args) -> int:
 
 def cmd_actions(args) -> int:
     from dagster_project.partitions import parse_period_key
+    from reports.service_lists import ALL_SHEET, action_list_sheets
+    from reports.xlsx import write_workbook
     from warehouse import connect
 
     settings = _settings(args)
@@ -163,6 +173,11 @@ def cmd_actions(args) -> int:
         return 1
     con = connect(settings.bi, read_only=True)
     try:
+        if args.out:
+            sheets = action_list_sheets(con, args.quarter)
+            write_workbook(Path(args.out), sheets)
+            console.print(f"{len(sheets[ALL_SHEET][1])} rows for {len(sheets) - 1} searchers written to {args.out}")
+            return 0
         actions = con.execute("""
             select searcher, display_name, action_zh, origin_period_key, due_date, status
             from bi_mart_action_plan where period_key = ? order by searcher, status desc, due_date""",
@@ -183,8 +198,21 @@ def cmd_actions(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    from reports.period_report import write_period_report
+
+    settings = _settings(args)
+    if not settings.bi.exists():
+        console.print("[bold red]error:[/] nothing published yet: run `chaxin run`")
+        return 1
+    with console.status(f"writing the {args.period} report"):
+        path = write_period_report(settings.bi, args.period, Path(args.out) if args.out else settings.reports_dir)
+    console.print(f"report written: {path}")
+    return 0
+
+
 COMMANDS = {"demo": cmd_demo, "ingest": cmd_ingest, "run": cmd_run, "status": cmd_status, "actions": cmd_actions,
-            "quality": cmd_quality}
+            "quality": cmd_quality, "report": cmd_report}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -73,7 +73,7 @@ def failures(outcome) -> None:
 
 def completeness(settings: Settings) -> None:
     from warehouse import connect
-    from warehouse.service_reports import completeness_counts
+    from reports.service_lists import completeness_counts
 
     con = connect(settings.bi, read_only=True)
     try:

@@ -133,3 +133,15 @@ def test_a_broken_alias_seed_fails_a_blocking_check_and_keeps_the_bi_file(built,
     assert "unique_int_organisations_resolved_match_name" in {c.name for c in outcome.failed_blocking}
     assert "bi/published_file" not in outcome.materialized
     assert (hashlib.sha256(settings.bi.read_bytes()).hexdigest(), os.stat(settings.bi).st_mtime_ns) == published
+
+
+def test_publication_waits_for_every_blocking_check():
+    """Dagster holds an asset only for its direct parents' blocking checks: the BI file must wait
+    for the Great Expectations steps and the paper-filter check, not just for dbt."""
+    from dagster._core.execution.api import create_execution_plan
+
+    plan = create_execution_plan(defs.resolve_job_def("warehouse_job"))
+    step = next(s for s in plan.steps if s.key == "bi__published_file")
+    upstream = {h.step_key for i in step.step_inputs for h in i.get_step_output_handle_dependencies()}
+    assert {"warehouse_models", "raw_expectations", "warehouse_expectations",
+            "marts__mart_tier_summary_tiers_count_the_complete_enterprises"} <= upstream

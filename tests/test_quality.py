@@ -10,7 +10,7 @@ from python_calamine import CalamineWorkbook
 
 from chaxin.cli import main
 from dagster_project.runner import latest_run_checks
-from warehouse.xlsx_export import write_workbook
+from reports.xlsx import write_workbook
 
 from .conftest import FIXTURE_INBOX, rows, station
 

@@ -2,11 +2,11 @@
 from .dbt import warehouse_models
 from .publish import bi_published_file
 from .raw import RAW_KEYS, raw_families
-from .reports import completeness_report
+from .reports import completeness_report, period_reports
 from .reviews import REVIEWS
 
-WAREHOUSE_ASSETS = [raw_families, warehouse_models, bi_published_file, completeness_report]
+WAREHOUSE_ASSETS = [raw_families, warehouse_models, bi_published_file, completeness_report, period_reports]
 ASSETS = [*WAREHOUSE_ASSETS, *REVIEWS.values()]
 
-__all__ = ["ASSETS", "RAW_KEYS", "REVIEWS", "WAREHOUSE_ASSETS", "bi_published_file", "completeness_report",
+__all__ = ["ASSETS", "RAW_KEYS", "REVIEWS", "WAREHOUSE_ASSETS", "bi_published_file", "completeness_report", "period_reports",
            "raw_families", "warehouse_models"]

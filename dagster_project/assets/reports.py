@@ -1,9 +1,12 @@
 """What service staff open, written after each publication from the published BI file."""
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
+import datetime as dt
+
+from reports.period_report import latest_closed_periods, write_period_report
+from reports.service_lists import COMPLETENESS_HEADERS, completeness_counts, completeness_rows
+from reports.xlsx import write_workbook
 from warehouse import connect
-from warehouse.service_reports import COMPLETENESS_HEADERS, completeness_counts, completeness_rows
-from warehouse.xlsx_export import write_workbook
 
 from ..metadata import markdown_table
 from ..partitions import period_keys
@@ -33,4 +36,17 @@ def completeness_report(context: AssetExecutionContext, warehouse: WarehouseReso
         "dagster/row_count": MetadataValue.int(sum(len(rows) for _, rows in sheets.values())),
         "incomplete enterprise clients": MetadataValue.md(markdown_table(
             ["period", "incomplete", "no R&D profile"], counts)),
+    })
+
+
+@asset(key=["reports", "period_reports"], group_name="reports", deps=[bi_published_file], kinds={"html"})
+def period_reports(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+    """The HTML reports of the latest closed year and Five-Year Plan (any other period: the
+    year and five_year reviews, or `chaxin report --period KEY`)."""
+    periods = latest_closed_periods(warehouse.bi_path, dt.date.today())
+    paths = [write_period_report(warehouse.bi_path, key, warehouse.reports_path) for key in periods]
+    return MaterializeResult(metadata={
+        "dagster/row_count": MetadataValue.int(len(paths)),
+        "preview": MetadataValue.md(markdown_table(["period", "report"], list(zip(periods, map(str, paths))))),
+        **{f"report {key}": MetadataValue.path(str(path)) for key, path in zip(periods, paths)},
     })

@@ -4,6 +4,9 @@ a review never waits for (or blocks) the writer."""
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
+from reports.period_report import write_period_report
+from reports.service_lists import action_list_sheets
+from reports.xlsx import write_workbook
 from warehouse import connect
 
 from ..metadata import query_markdown
@@ -28,10 +31,12 @@ QUERIES = {
 
 
 def review_asset(grain: str):
+    written = "the action list XLSX for service staff" if grain == "quarter" else "the HTML period report"
+
     @asset(key=["reviews", grain], group_name="reviews", partitions_def=PARTITIONS[grain],
            deps=[bi_published_file], kinds={"duckdb"},
            description=f"The {grain} review: tiers, transitions, source mix, satisfaction and value "
-                       f"clients of one period, read from the published BI file.")
+                       f"clients of one period, read from the published BI file; writes {written}.")
     def review(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
         key = context.partition_key
         _, start, end = parse_period_key(key)
@@ -40,8 +45,13 @@ def review_asset(grain: str):
             n_clients = con.execute("select count(*) from bi_fct_client_period where grain = ? and period_key = ?",
                                     [grain, key]).fetchall()[0][0]
             metadata = {title: query_markdown(con, sql, [grain, key]) for title, sql in QUERIES.items()}
+            if grain == "quarter":
+                path = write_workbook(warehouse.reports_path / f"actions_{key}.xlsx", action_list_sheets(con, key))
         finally:
             con.close()
+        if grain != "quarter":
+            path = write_period_report(warehouse.bi_path, key, warehouse.reports_path)
+        metadata["file"] = MetadataValue.path(str(path))
         metadata["window"] = MetadataValue.text(f"{start} to {end}")
         metadata["dagster/row_count"] = MetadataValue.int(n_clients)
         return MaterializeResult(metadata=metadata)

@@ -1,0 +1,134 @@
+"""The period report: one self-contained HTML page per period (plotly.js inlined, no network at
+view time) with the paper's views of the station — tiers, transitions, source mix, loyalty
+against R&D, satisfaction over time, value clients and recommended services. Every number on
+the page is read from the published BI file."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import plotly.graph_objects as go
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from plotly.offline import get_plotlyjs
+
+from dagster_project.partitions import parse_period_key
+
+from .service_lists import TIER_ZH
+
+TIER_COLOURS = {"key": "#c00000", "potential_key": "#ed7d31", "general": "#4472c4"}
+TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
+                        autoescape=select_autoescape(["html"]))
+
+
+def latest_closed_periods(bi_file: Path, today: dt.date) -> list[str]:
+    """The latest year and Five-Year Plan with commissions that ended before today."""
+    con = duckdb.connect(str(bi_file), read_only=True)
+    try:
+        keys = _q(con, "select distinct grain, period_key from bi_mart_tier_summary where grain <> 'quarter'")
+    finally:
+        con.close()
+    closed = {}
+    for grain, key in keys:
+        if parse_period_key(key)[2] < today and key > closed.get(grain, ""):
+            closed[grain] = key
+    return [closed[g] for g in ("year", "five_year") if g in closed]
+
+
+def report_path(out_dir: Path, period_key: str) -> Path:
+    return out_dir / f"period_report_{period_key}.html"
+
+
+def write_period_report(bi_file: Path, period_key: str, out_dir: Path) -> Path:
+    grain, start, end = parse_period_key(period_key)
+    con = duckdb.connect(str(bi_file), read_only=True)
+    try:
+        page = _render(con, grain, period_key, f"{start} – {end}")
+    finally:
+        con.close()
+    path = report_path(out_dir, period_key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def _q(con, sql: str, *params) -> list[tuple]:
+    return con.execute(sql, list(params)).fetchall()
+
+
+def _render(con, grain: str, key: str, window: str) -> str:
+    tiers = dict(_q(con, "select tier, n_clients from bi_mart_tier_summary where grain = ? and period_key = ?",
+                    grain, key))
+    transitions = _q(con, """select coalesce(previous_tier, 'new') as previous, tier, count(*)
+                             from bi_fct_client_period where grain = ? and period_key = ? and tier is not null
+                             group by all order by all""", grain, key)
+    previous = _q(con, """select max(period_key) from bi_fct_client_period
+                          where grain = ? and period_key < ?""", grain, key)[0][0]
+    mix = _q(con, """select nature, n_clients, client_share, n_commissions from bi_mart_source_mix
+                     where grain = ? and period_key = ? order by n_clients desc""", grain, key)
+    points = _q(con, """select rd_points, loyalty_points, coalesce(tier, 'untiered') from bi_fct_client_period
+                        where grain = ? and period_key = ? and nature = 'enterprise'""", grain, key)
+    # over time: every year (every quarter, for a quarter's report) up to the period's end
+    satisfaction = _q(con, """select period_key, csat, nps from bi_mart_satisfaction
+                              where grain = ? and period_key <= ? order by period_key""",
+                      "quarter" if grain == "quarter" else "year", key[-4:] if grain == "five_year" else key)
+    value = _q(con, """select value_rank, display_name, monetary_value, n_referrals, has_latent_demand
+                       from bi_mart_value_clients join bi_dim_client using (client_id)
+                       where grain = ? and period_key = ? and is_value_client order by value_rank limit 10""",
+               grain, key)
+    recommended = _q(con, "select product, count(*), max(as_of_date) from bi_mart_service_recommendations "
+                          "group by product order by 2 desc")
+    published_at = _q(con, "select max(published_at) from _published")[0][0]
+
+    figures = {
+        "tiers": _figure(go.Bar(x=[TIER_ZH[t] for t in TIER_ZH], y=[tiers.get(t, 0) for t in TIER_ZH],
+                                marker_color=list(TIER_COLOURS.values()), text=[tiers.get(t, 0) for t in TIER_ZH])),
+        "transitions": _transitions_figure(transitions),
+        "source_mix": _figure(go.Pie(labels=[m[0] for m in mix], values=[m[1] for m in mix], hole=0.4)),
+        "loyalty_rd": _scatter(points),
+        "satisfaction": _satisfaction(satisfaction),
+        "recommendations": _figure(go.Bar(x=[r[1] for r in recommended], y=[r[0] for r in recommended],
+                                          orientation="h")),
+    }
+    return TEMPLATES.get_template("period_report.html").render(
+        title=f"查新客户分析报告 {key}", window=window, published_at=published_at,
+        plotly_js=get_plotlyjs(), figures=figures,
+        tiers=[(t, TIER_ZH[t], tiers.get(t, 0)) for t in TIER_ZH], tiered_total=sum(tiers.values()),
+        transitions=transitions, previous_period=previous, source_mix=mix, value_clients=value,
+        recommendations_as_of=recommended[0][2] if recommended else "",
+    )
+
+
+def _figure(*traces, **layout) -> str:
+    figure = go.Figure(data=list(traces))
+    figure.update_layout(height=360, margin=dict(l=40, r=20, t=20, b=40), **layout)
+    return figure.to_html(full_html=False, include_plotlyjs=False)
+
+
+def _transitions_figure(transitions) -> str:
+    sources = sorted({p for p, _, _ in transitions})
+    targets = list(TIER_ZH)
+    labels = [f"{s} (before)" for s in sources] + [TIER_ZH[t] for t in targets]
+    link = dict(source=[sources.index(p) for p, _, _ in transitions],
+                target=[len(sources) + targets.index(t) for _, t, _ in transitions],
+                value=[n for _, _, n in transitions])
+    return _figure(go.Sankey(node=dict(label=labels, pad=20), link=link))
+
+
+def _scatter(points) -> str:
+    traces = [go.Scatter(x=[p[0] for p in points if p[2] == tier], y=[p[1] for p in points if p[2] == tier],
+                         mode="markers", name=tier, marker=dict(color=TIER_COLOURS.get(tier, "#a5a5a5"), size=7,
+                                                                 opacity=0.7))
+              for tier in [*TIER_COLOURS, "untiered"]]
+    return _figure(*traces, xaxis_title="R&D strength points (strong ≥ 40)",
+                   yaxis_title="loyalty points (high ≥ 60)",
+                   shapes=[dict(type="line", x0=40, x1=40, y0=0, y1=100, line=dict(dash="dot")),
+                           dict(type="line", x0=0, x1=100, y0=60, y1=60, line=dict(dash="dot"))])
+
+
+def _satisfaction(rows) -> str:
+    periods = [r[0] for r in rows]
+    return _figure(go.Scatter(x=periods, y=[r[1] for r in rows], name="CSAT (0-1)", yaxis="y"),
+                   go.Scatter(x=periods, y=[r[2] for r in rows], name="NPS (%)", yaxis="y2"),
+                   yaxis=dict(title="CSAT", range=[0, 1]),
+                   yaxis2=dict(title="NPS", overlaying="y", side="right", range=[-100, 100]))

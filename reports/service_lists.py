@@ -1,0 +1,72 @@
+"""What service staff read, as sheets with Chinese headers, from the published BI file."""
+from __future__ import annotations
+
+import duckdb
+
+MARK = "✗"
+ATTRIBUTE_LABELS = {"email/phone": "联系方式", "address": "地址", "enterprise_type": "企业类型",
+                    "industry": "产业类型", "rd_profile": "研发实力档案"}
+COMPLETENESS_HEADERS = ["客户名称", "查新员", "委托数", "缺少的信息", "联系方式（有效邮箱或电话）", "地址",
+                        "企业类型", "产业类型", "研发实力档案"]
+
+
+def completeness_rows(con: duckdb.DuckDBPyConnection, period_key: str) -> list[tuple]:
+    """The enterprise clients of a period that are not complete, and a mark under each gap."""
+    rows = con.execute("""
+        select display_name, latest_searcher, n_commissions, missing_attributes,
+               lacks_contact, lacks_address, lacks_enterprise_type, lacks_industry, lacks_rd_profile
+        from bi_mart_completeness_gaps
+        where period_key = ?
+        order by latest_searcher, display_name
+    """, [period_key]).fetchall()
+    return [(*row[:3], _labels(row[3]), *(MARK if lacks else "" for lacks in row[4:])) for row in rows]
+
+
+def _labels(missing_attributes: str) -> str:
+    return "、".join(ATTRIBUTE_LABELS[a] for a in missing_attributes.split(", "))
+
+
+def completeness_counts(con: duckdb.DuckDBPyConnection, grain: str = "five_year") -> list[tuple]:
+    """(period_key, incomplete enterprise clients, of which without an R&D profile) per period."""
+    return con.execute("""
+        select period_key, count(*), count(*) filter (where lacks_rd_profile)
+        from bi_mart_completeness_gaps where grain = ? group by period_key order by period_key
+    """, [grain]).fetchall()
+
+
+TIER_ZH = {"key": "重点用户", "potential_key": "潜在重点用户", "general": "一般用户"}
+STATUS_ZH = {"done": "已完成", "open": "待办", "overdue": "逾期"}
+ACTION_HEADERS = ["查新员", "客户名称", "类型", "事项", "原因", "来自季度", "到期日", "状态", "完成日期"]
+ALL_SHEET, UNASSIGNED = "全部", "未分配"
+
+
+def action_list_rows(con: duckdb.DuckDBPyConnection, quarter: str) -> list[tuple]:
+    """The quarter's actions (strategy of the client's tier) and survey targets, one row each,
+    with the reason a person reads: what to do, for whom, by when, and whether it is done."""
+    actions = con.execute("""
+        select searcher, display_name, action_zh, tier, origin_period_key, due_date, status, done_date
+        from bi_mart_action_plan where period_key = ?
+        order by searcher, due_date, display_name
+    """, [quarter]).fetchall()
+    targets = con.execute("""
+        select searcher, display_name, reason from bi_mart_survey_targets where period_key = ?
+        order by searcher, display_name
+    """, [quarter]).fetchall()
+    quarter_end = con.execute("select max(due_date) from bi_mart_action_plan where period_key = ?",
+                              [quarter]).fetchall()[0][0]
+    rows = [(searcher or UNASSIGNED, client, "客户关系维护", action,
+             f"{TIER_ZH[tier]}的服务策略（按{int(origin[:4]) - 1}年分级）", origin, due, STATUS_ZH[status], done)
+            for searcher, client, action, tier, origin, due, status, done in actions]
+    rows += [(searcher or UNASSIGNED, client, "满意度调查", "发送满意度调查表", reason, quarter, quarter_end,
+              STATUS_ZH["open"], None)
+             for searcher, client, reason in targets]
+    return rows
+
+
+def action_list_sheets(con: duckdb.DuckDBPyConnection, quarter: str) -> dict[str, tuple[list[str], list[tuple]]]:
+    """One sheet with every row, then one per responsible searcher."""
+    rows = action_list_rows(con, quarter)
+    sheets = {ALL_SHEET: (ACTION_HEADERS, rows)}
+    for searcher in sorted({row[0] for row in rows}):
+        sheets[searcher] = (ACTION_HEADERS, [row for row in rows if row[0] == searcher])
+    return sheets

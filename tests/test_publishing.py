@@ -1,0 +1,104 @@
+"""What people reach: the PII-free BI file, the action lists, and the period report in a browser."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from contextlib import closing
+
+import duckdb
+from PIL import Image
+from python_calamine import CalamineWorkbook
+
+from chaxin.cli import main
+from reports.period_report import write_period_report
+
+from .conftest import FIXTURE_INBOX, rows, station
+
+CHROMIUM = shutil.which("chromium")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--hide-scrollbars", "--virtual-time-budget=15000"]
+PHONE = re.compile(r"(?<![0-9A-Za-z])(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?![0-9A-Za-z])")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+PII_COLUMNS = {"contact_name", "username", "email", "phone", "address", "postcode", "respondent", "comment"}
+
+
+def test_bi_file_holds_no_pii(demo_built):
+    _, _, settings = demo_built
+    with closing(duckdb.connect(str(settings.bi), read_only=True)) as bi:
+        tables = [t for (t,) in bi.execute("select table_name from information_schema.tables").fetchall()]
+        assert "bi_mart_tier_summary" in tables and "bi_dim_client" in tables
+        for table in tables:
+            columns = bi.execute("""select column_name, data_type from information_schema.columns
+                                    where table_name = ?""", [table]).fetchall()
+            assert not PII_COLUMNS & {c for c, _ in columns}, table
+            for column, data_type in columns:
+                if data_type != "VARCHAR":
+                    continue
+                for (value,) in bi.execute(f'select distinct "{column}" from {table} where "{column}" is not null').fetchall():
+                    assert not PHONE.search(value) and not EMAIL.search(value), (table, column, value)
+    # the working file does hold them: the scan would find them if they leaked
+    con, *_ = demo_built
+    assert rows(con, "select count(*) from marts.dim_client where phone is not null or email is not null")[0][0] > 500
+
+
+def test_action_list_xlsx_matches_the_action_plan(demo_built, tmp_path):
+    con, _, settings = demo_built
+    out = tmp_path / "actions_2012Q4.xlsx"
+    assert main(["actions", "--quarter", "2012Q4", "--bi", str(settings.bi), "--out", str(out)]) == 0
+    book = CalamineWorkbook.from_path(str(out))
+    header, *everyone = book.get_sheet_by_name("全部").to_python()
+    assert header == ["查新员", "客户名称", "类型", "事项", "原因", "来自季度", "到期日", "状态", "完成日期"]
+    status_zh = {"done": "已完成", "open": "待办", "overdue": "逾期"}
+    expected = sorted((client, action, origin, due.isoformat(), status_zh[status]) for client, action, origin, due, status in rows(
+        con, """select display_name, action_zh, origin_period_key, due_date, status
+                from marts.mart_action_plan where period_key = '2012Q4'"""))
+    got = sorted((r[1], r[3], r[5], r[6].isoformat(), r[7]) for r in everyone if r[2] == "客户关系维护")
+    assert got == expected and len(got) > 100
+    assert sum(r[2] == "满意度调查" for r in everyone) == rows(
+        con, "select count(*) from marts.mart_survey_targets where period_key = '2012Q4'")[0][0]
+    searchers = [name for name in book.sheet_names if name != "全部"]
+    assert len(searchers) == 8
+    per_searcher = sum(len(book.get_sheet_by_name(name).to_python()) - 1 for name in searchers)
+    assert per_searcher == len(everyone)
+    assert all(r[0] == searchers[0] for r in book.get_sheet_by_name(searchers[0]).to_python()[1:])
+
+
+def test_period_report_renders_in_headless_chromium(demo_built, tmp_path):
+    assert CHROMIUM, "no chromium: `make test` installs Debian's chromium (make browser)"
+    con, _, settings = demo_built
+    page = write_period_report(settings.bi, "2006-2010", tmp_path)
+    profile = ["--user-data-dir=" + str(tmp_path / "chromium")]
+    shot = tmp_path / "report.png"
+    subprocess.run([CHROMIUM, *CHROMIUM_FLAGS, *profile, "--window-size=1200,2400", f"--screenshot={shot}",
+                    page.as_uri()], check=True, capture_output=True, timeout=120)
+    image = Image.open(shot).convert("L")
+    histogram = image.histogram()
+    assert image.size == (1200, 2400)
+    assert max(histogram) < 0.9 * sum(histogram), "the page is (nearly) one colour: blank"
+    dom = subprocess.run([CHROMIUM, *CHROMIUM_FLAGS, *profile, "--dump-dom", page.as_uri()],
+                         check=True, capture_output=True, text=True, timeout=120).stdout
+    assert dom.count('class="main-svg"') >= 5                 # plotly drew its charts offline
+    tiers = dict(rows(con, """select tier, n_clients from marts.mart_tier_summary
+                              where grain = 'five_year' and period_key = '2006-2010'"""))
+    for tier, n in tiers.items():                              # the cards show the marts' counts
+        card = re.search(rf'id="tier-{tier}">.*?<b>(\d+)</b>', dom, re.S)
+        assert card and int(card.group(1)) == n, tier
+
+
+def test_a_reader_holding_the_bi_file_never_blocks_a_republication(tmp_path):
+    settings = station(tmp_path, tmp_path / "inbox")
+    shutil.copytree(FIXTURE_INBOX, settings.inbox)
+    args = ["--inbox", str(settings.inbox), "--warehouse", str(settings.warehouse), "--bi", str(settings.bi)]
+    assert main(["run", *args]) == 0
+    reader = duckdb.connect(str(settings.bi), read_only=True)      # a BI tool, holding the file open
+    before = reader.execute("select count(*) from bi_ingested_files").fetchall()[0][0]
+    (settings.inbox / "2011_feedback.csv").write_text("编号,满意度\nCX2009-003,满意\n", encoding="utf-8")
+
+    assert main(["run", *args]) == 0                               # republishes while it reads
+
+    assert reader.execute("select count(*) from bi_ingested_files").fetchall()[0][0] == before
+    reader.close()
+    with closing(duckdb.connect(str(settings.bi), read_only=True)) as fresh:
+        assert fresh.execute("select count(*) from bi_ingested_files").fetchall()[0][0] == before + 1
