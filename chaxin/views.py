@@ -58,12 +58,22 @@ def quarantine(settings: Settings) -> None:
     console.print(table)
 
 
-def checks(checks) -> None:
-    failed = [c for c in checks if not c.passed]
-    console.print(f"checks: {len(checks) - len(failed)} of {len(checks)} passed")
+def checks(outcomes) -> None:
+    """Every failed check as a row: what it checks, whether it blocks, and what it found."""
+    failed = [c for c in outcomes if not c.passed]
+    console.print(f"checks: {len(outcomes) - len(failed)} of {len(outcomes)} passed")
+    if not failed:
+        return
+    table = Table(title="failed checks")
+    for column in ("asset", "check", "kind", "what failed"):
+        table.add_column(column, overflow="fold")   # wrapped, never cut: a person needs all of it
     for check in failed:
+        found, rows = check.metadata.get("failures"), check.metadata.get("dagster_dbt/failed_row_count")
+        detail = ("; ".join(f"{f['column']}: {', '.join(f['sample'][:3])}" for f in found.value) if found
+                  else f"{rows.value} failing rows" if rows else "")
         kind = "[bold red]blocking[/]" if check.blocking else "[yellow]warning[/]"
-        console.print(f"  {kind} failed: {check.label}")
+        table.add_row(check.asset, check.name, kind, detail)
+    console.print(table)
 
 
 def failures(outcome) -> None:

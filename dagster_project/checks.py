@@ -27,7 +27,7 @@ def suites_check(name: str, selected: list, description: str):
     @multi_asset_check(specs=specs, pool=WAREHOUSE_POOL, name=name, description=description)
     def check(context: AssetCheckExecutionContext, warehouse: WarehouseResource):
         with warehouse.connection(read_only=True) as con:
-            outcomes, docs = validate(con, warehouse.quality_path, {suite.name for suite in selected})
+            outcomes, docs = validate(con, warehouse.settings.quality_dir, {suite.name for suite in selected})
         for outcome in outcomes:
             for severity, check_name in GX_CHECKS.items():
                 if not any(_severity(e) == severity for e in outcome.suite.expectations):
@@ -42,6 +42,9 @@ def suites_check(name: str, selected: list, description: str):
                             ["expectation", "column", "unexpected %", "sample of offending values"],
                             [(f.expectation, f.column, f"{f.unexpected_percent or 0:.2f}", f.sample)
                              for f in failures])),
+                        "failures": MetadataValue.json([
+                            {"expectation": f.expectation, "column": f.column, "sample": [str(v) for v in f.sample]}
+                            for f in failures]),
                         "data docs": MetadataValue.path(str(docs)),
                     },
                 )

@@ -28,32 +28,15 @@ class WarehouseResource(ConfigurableResource):
     inbox: str
     warehouse: str
     bi: str
-    quality: str         # Great Expectations' project folder
-    reports: str         # where service-staff reports are written
 
     @property
-    def inbox_path(self) -> Path:
-        return Path(self.inbox)
-
-    @property
-    def warehouse_path(self) -> Path:
-        return Path(self.warehouse)
-
-    @property
-    def bi_path(self) -> Path:
-        return Path(self.bi)
-
-    @property
-    def quality_path(self) -> Path:
-        return Path(self.quality)
-
-    @property
-    def reports_path(self) -> Path:
-        return Path(self.reports)
+    def settings(self) -> Settings:
+        """The paths as Settings, which derive the rest (quality, reports) in one place."""
+        return Settings(inbox=Path(self.inbox), warehouse=Path(self.warehouse), bi=Path(self.bi))
 
     @contextmanager
     def connection(self, read_only: bool = False):
-        con = connect(self.warehouse_path, read_only=read_only)
+        con = connect(self.settings.warehouse, read_only=read_only)
         try:
             yield con
         finally:
@@ -77,8 +60,7 @@ def build_resources(settings: Settings, dbt_project_dir: Path = DBT_PROJECT_DIR)
     dbt_executable = VENV_BIN / "dbt"   # the venv's own, wherever the run was started from
     return {
         "warehouse": WarehouseResource(inbox=str(settings.inbox), warehouse=str(settings.warehouse),
-                                       bi=str(settings.bi), quality=str(settings.quality_dir),
-                                       reports=str(settings.reports_dir)),
+                                       bi=str(settings.bi)),
         "dbt": DbtCliResource(project_dir=str(dbt_project_dir), profiles_dir=str(dbt_project_dir),
                               dbt_executable=str(dbt_executable)),
     }

@@ -51,7 +51,7 @@ def new_file_requests(inbox: Path, cursor: dict, known: set[str]) -> tuple[list[
 @sensor(job=warehouse_job, minimum_interval_seconds=30, name="inbox_sensor")
 def inbox_sensor(context: SensorEvaluationContext, warehouse: WarehouseResource):
     cursor = json.loads(context.cursor) if context.cursor else {}
-    requests, next_cursor = new_file_requests(warehouse.inbox_path, cursor, ledger_hashes(warehouse.bi_path))
+    requests, next_cursor = new_file_requests(warehouse.settings.inbox, cursor, ledger_hashes(warehouse.settings.bi))
     if not requests:
         return SensorResult(skip_reason=SkipReason("no new settled file in the inbox"), cursor=json.dumps(next_cursor))
     return SensorResult(run_requests=requests, cursor=json.dumps(next_cursor))

@@ -34,32 +34,32 @@ def run_warehouse(settings: Settings, **kwargs):
     return run_job(settings, "warehouse_job", instance=DagsterInstance.ephemeral(), **kwargs)
 
 
-@pytest.fixture(scope="session")
-def built(tmp_path_factory):
-    """The fixture inbox through the whole pipeline; (connection to the warehouse, outcome, settings)."""
-    root = tmp_path_factory.mktemp("built")
-    shutil.copytree(FIXTURE_INBOX, root / "inbox")
+def through_the_pipeline(root: Path):
+    """root/inbox through the warehouse job; yields (connection to the warehouse, outcome, settings)."""
     settings = station(root, root / "inbox")
     outcome = run_warehouse(settings)
     assert outcome.ok, outcome.failures
     con = connect(settings.warehouse)
     yield con, outcome, settings
     con.close()
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """The fixture inbox through the whole pipeline."""
+    root = tmp_path_factory.mktemp("built")
+    shutil.copytree(FIXTURE_INBOX, root / "inbox")
+    yield from through_the_pipeline(root)
 
 
 @pytest.fixture(scope="session")
 def demo_built(tmp_path_factory):
-    """The demo inbox written by `chaxin demo` through the whole pipeline; (connection, outcome, settings)."""
+    """The demo inbox written by `chaxin demo` through the whole pipeline."""
     from chaxin.cli import main
 
     root = tmp_path_factory.mktemp("demo")
     assert main(["demo", str(root / "inbox")]) == 0
-    settings = station(root, root / "inbox")
-    outcome = run_warehouse(settings)
-    assert outcome.ok, outcome.failures
-    con = connect(settings.warehouse)
-    yield con, outcome, settings
-    con.close()
+    yield from through_the_pipeline(root)
 
 
 SMALL_STATION = {

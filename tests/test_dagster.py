@@ -60,8 +60,11 @@ def test_period_reviews_read_the_published_file_per_partition(demo_built):
     metadata = result.get_asset_materialization_events()[0].materialization.metadata
     assert "| key | 40 |" in metadata["tiers"].value and "| potential_key | 78 |" in metadata["tiers"].value
     assert metadata["window"].value == "2006-01-01 to 2010-12-31"
-    result = materialize([REVIEWS["quarter"]], partition_key="2010Q4", resources=resources)
-    assert result.success
+    for grain, key in (("quarter", "2010Q4"), ("year", "2010")):
+        result = materialize([REVIEWS[grain]], partition_key=key, resources=resources)
+        assert result.success
+        assert result.get_asset_materialization_events()[0].materialization.metadata["file"].path.endswith(
+            "actions_2010Q4.xlsx" if grain == "quarter" else "period_report_2010.html")
 
 
 def test_sensor_requests_one_run_per_new_file_once_it_has_settled(built, tmp_path):

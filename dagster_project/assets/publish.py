@@ -22,9 +22,9 @@ GATED_KEYS = sorted({spec.asset_key for check in CHECKS for spec in check.check_
 def bi_published_file(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     """The bi views as tables in CHAXIN_BI, written to a temporary name and renamed into place;
     runs only when dbt build and every blocking check upstream passed."""
-    counts = publish_bi_file(warehouse.warehouse_path, warehouse.bi_path)
+    counts = publish_bi_file(warehouse.settings.warehouse, warehouse.settings.bi)
     return MaterializeResult(metadata={
-        "path": MetadataValue.path(str(warehouse.bi_path)),
+        "path": MetadataValue.path(str(warehouse.settings.bi)),
         "dagster/row_count": MetadataValue.int(sum(counts.values())),
         "tables": MetadataValue.md(markdown_table(["table", "rows"], sorted(counts.items()))),
     })

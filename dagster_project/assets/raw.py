@@ -22,7 +22,7 @@ LEDGER_KEY = AssetKey(["raw", "ingested_files"])
 def raw_families(context: AssetExecutionContext, warehouse: WarehouseResource):
     """Ingest every new inbox file (SPEC §2): family by header, one transaction per file."""
     with warehouse.connection() as con:
-        results = ingest_inbox(con, warehouse.inbox_path,
+        results = ingest_inbox(con, warehouse.settings.inbox,
                                on_file=lambda r: context.log.info(f"{r.file}: {r.status} {r.reason or ''}"))
         ledger = relation_metadata(con, "raw.ingested_files")
         ledger["files this run"] = MetadataValue.md(markdown_table(

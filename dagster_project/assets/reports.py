@@ -20,7 +20,7 @@ COMPLETENESS_FILE = "completeness.xlsx"
 def completeness_report(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     """Per Five-Year Plan, the enterprise clients with commissions that are not complete and what
     each lacks (Chinese headers), so that a person can fill the gaps: the paper kept 315."""
-    con = connect(warehouse.bi_path, read_only=True)
+    con = connect(warehouse.settings.bi, read_only=True)
     try:
         counts = completeness_counts(con)
         with_gaps = {period for period, *_ in counts}
@@ -28,7 +28,7 @@ def completeness_report(context: AssetExecutionContext, warehouse: WarehouseReso
                   for period in period_keys("five_year") if period in with_gaps}
     finally:
         con.close()
-    path = write_workbook(warehouse.reports_path / COMPLETENESS_FILE, sheets)
+    path = write_workbook(warehouse.settings.reports_dir / COMPLETENESS_FILE, sheets)
     first = next(iter(sheets.values()), (COMPLETENESS_HEADERS, []))
     return MaterializeResult(metadata={
         "path": MetadataValue.path(str(path)),
@@ -43,8 +43,8 @@ def completeness_report(context: AssetExecutionContext, warehouse: WarehouseReso
 def period_reports(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     """The HTML reports of the latest closed year and Five-Year Plan (any other period: the
     year and five_year reviews, or `chaxin report --period KEY`)."""
-    periods = latest_closed_periods(warehouse.bi_path, dt.date.today())
-    paths = [write_period_report(warehouse.bi_path, key, warehouse.reports_path) for key in periods]
+    periods = latest_closed_periods(warehouse.settings.bi, dt.date.today())
+    paths = [write_period_report(warehouse.settings.bi, key, warehouse.settings.reports_dir) for key in periods]
     return MaterializeResult(metadata={
         "dagster/row_count": MetadataValue.int(len(paths)),
         "preview": MetadataValue.md(markdown_table(["period", "report"], list(zip(periods, map(str, paths))))),

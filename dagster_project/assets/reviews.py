@@ -40,17 +40,18 @@ def review_asset(grain: str):
     def review(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
         key = context.partition_key
         _, start, end = parse_period_key(key)
-        con = connect(warehouse.bi_path, read_only=True)
+        con = connect(warehouse.settings.bi, read_only=True)
         try:
             n_clients = con.execute("select count(*) from bi_fct_client_period where grain = ? and period_key = ?",
                                     [grain, key]).fetchall()[0][0]
             metadata = {title: query_markdown(con, sql, [grain, key]) for title, sql in QUERIES.items()}
             if grain == "quarter":
-                path = write_workbook(warehouse.reports_path / f"actions_{key}.xlsx", action_list_sheets(con, key))
+                path = write_workbook(warehouse.settings.reports_dir / f"actions_{key}.xlsx",
+                                      action_list_sheets(con, key))
         finally:
             con.close()
         if grain != "quarter":
-            path = write_period_report(warehouse.bi_path, key, warehouse.reports_path)
+            path = write_period_report(warehouse.settings.bi, key, warehouse.settings.reports_dir)
         metadata["file"] = MetadataValue.path(str(path))
         metadata["window"] = MetadataValue.text(f"{start} to {end}")
         metadata["dagster/row_count"] = MetadataValue.int(n_clients)
