@@ -1,5 +1,6 @@
 """The three grains of SPEC §4 as Dagster partitions, keys spelled like period_key (2008Q1, 2008,
-2006-2010), over the same years as the dbt period spine. The only parser of those keys."""
+2006-2010), over the same years as the dbt period spine. The only parser of those keys (the dbt
+models spell them with the macros of dbt/macros/periods.sql)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,7 +12,6 @@ from dagster import StaticPartitionsDefinition
 
 from warehouse.dbt_project import DBT_PROJECT_DIR
 
-GRAINS = ("quarter", "year", "five_year")
 FIRST_FIVE_YEAR_PLAN_OF_THE_CYCLE = 1966   # plans start every five years since the 3rd (1966-1970)
 
 
@@ -57,9 +57,3 @@ def closed_quarter_before(day: dt.date) -> str:
     quarter_start = dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
     last_day = quarter_start - dt.timedelta(days=1)
     return f"{last_day.year}Q{(last_day.month - 1) // 3 + 1}"
-
-
-def period_vars(key: str) -> dict[str, str]:
-    """The dbt vars that name one period, for models and commands scoped to it."""
-    grain, start, end = parse_period_key(key)
-    return {"grain": grain, "period_key": key, "start_date": start.isoformat(), "end_date": end.isoformat()}
