@@ -9,10 +9,14 @@ from pathlib import Path
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt"
 
 
+def run_dbt(warehouse: Path, *args: str) -> None:
+    """The venv's dbt against this warehouse, in its own process (as dagster-dbt runs it)."""
+    dbt = Path(sys.executable).with_name("dbt")
+    subprocess.run([str(dbt), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+                    "--quiet"], check=True, env={**os.environ, "CHAXIN_WAREHOUSE": str(warehouse)})
+
+
 def generate_docs(warehouse: Path) -> Path:
     """`dbt docs generate` against this warehouse: a static site in dbt/target, no network."""
-    dbt = Path(sys.executable).with_name("dbt")
-    subprocess.run([str(dbt), "docs", "generate", "--project-dir", str(DBT_PROJECT_DIR),
-                    "--profiles-dir", str(DBT_PROJECT_DIR), "--quiet"],
-                   check=True, env={**os.environ, "CHAXIN_WAREHOUSE": str(warehouse)})
+    run_dbt(warehouse, "docs", "generate")
     return DBT_PROJECT_DIR / "target" / "index.html"
