@@ -15,9 +15,10 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-# The dbt manifest Dagster reads its assets from (`dbt parse` touches no database).
+# The dbt manifest Dagster reads its assets from (`dbt parse` touches no database). Absolute
+# paths: dagster-dbt reuses this parse, and dbt runs from inside dbt/.
 $(MANIFEST): $(STAMP) $(DBT_SOURCES)
-	CHAXIN_WAREHOUSE=$(CURDIR)/data/warehouse.duckdb $(BIN)/dbt parse --project-dir dbt --profiles-dir dbt --quiet
+	CHAXIN_WAREHOUSE=$(CURDIR)/data/warehouse.duckdb $(BIN)/dbt parse --project-dir $(CURDIR)/dbt --profiles-dir $(CURDIR)/dbt --quiet
 
 install: $(STAMP) $(MANIFEST)
 
