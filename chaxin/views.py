@@ -18,7 +18,7 @@ def ledger(settings: Settings, since: dt.datetime | None = None) -> None:
 
     if not settings.warehouse.exists():
         return
-    con = connect(settings.warehouse)
+    con = connect(settings.warehouse, read_only=True)
     try:
         ledger = con.execute("""select file, status, family, encoding, rows, reason from raw.ingested_files
                                 where ingested_at >= coalesce(?, '-infinity'::timestamp) order by load_id""",
@@ -44,7 +44,7 @@ def quarantine(settings: Settings) -> None:
     from warehouse import connect
     from warehouse.summaries import quarantine_counts
 
-    con = connect(settings.warehouse)
+    con = connect(settings.warehouse, read_only=True)
     try:
         counts = quarantine_counts(con)
     finally:
@@ -104,7 +104,7 @@ def five_year_summaries(settings: Settings) -> None:
     from warehouse import connect
     from warehouse.summaries import five_year_source_mix, five_year_tiers
 
-    con = connect(settings.warehouse)
+    con = connect(settings.warehouse, read_only=True)
     try:
         tiers, mix = five_year_tiers(con), five_year_source_mix(con)
     finally:

@@ -43,10 +43,10 @@ class WarehouseResource(ConfigurableResource):
             con.close()
 
     @contextmanager
-    def dbt_environment(self):
+    def dbt_environment(self, path: Path):
         """dbt's profile reads the warehouse path from CHAXIN_WAREHOUSE (SPEC §7)."""
         previous = os.environ.get("CHAXIN_WAREHOUSE")
-        os.environ["CHAXIN_WAREHOUSE"] = self.warehouse
+        os.environ["CHAXIN_WAREHOUSE"] = str(path)
         try:
             yield
         finally:

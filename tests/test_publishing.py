@@ -87,18 +87,21 @@ def test_period_report_renders_in_headless_chromium(demo_built, tmp_path):
         assert card and int(card.group(1)) == n, tier
 
 
-def test_a_reader_holding_the_bi_file_never_blocks_a_republication(tmp_path):
+def test_readers_holding_the_files_never_block_a_run(tmp_path):
     settings = station(tmp_path, tmp_path / "inbox")
     shutil.copytree(FIXTURE_INBOX, settings.inbox)
     args = ["--inbox", str(settings.inbox), "--warehouse", str(settings.warehouse), "--bi", str(settings.bi)]
     assert main(["run", *args]) == 0
     reader = duckdb.connect(str(settings.bi), read_only=True)      # a BI tool, holding the file open
+    analyst = duckdb.connect(str(settings.warehouse), read_only=True)   # an analyst, on the working file
     before = reader.execute("select count(*) from bi_ingested_files").fetchall()[0][0]
     (settings.inbox / "2011_feedback.csv").write_text("编号,满意度\nCX2009-003,满意\n", encoding="utf-8")
 
     assert main(["run", *args]) == 0                               # republishes while it reads
 
     assert reader.execute("select count(*) from bi_ingested_files").fetchall()[0][0] == before
+    assert analyst.execute("select count(*) from raw.ingested_files").fetchall()[0][0] == before
     reader.close()
+    analyst.close()
     with closing(duckdb.connect(str(settings.bi), read_only=True)) as fresh:
         assert fresh.execute("select count(*) from bi_ingested_files").fetchall()[0][0] == before + 1

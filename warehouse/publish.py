@@ -13,34 +13,32 @@ from pathlib import Path
 from .connection import connect
 
 
-def bi_views(con) -> list[str]:
-    return [name for (name,) in con.execute(
-        "select table_name from information_schema.tables where table_schema = 'bi' order by 1").fetchall()]
-
-
 def publish_bi_file(warehouse: Path, target: Path) -> dict[str, int]:
-    """Materialise every bi view into a new file and rename it over `target`; rows per table."""
+    """Materialise every bi view into a new file and rename it over `target`; rows per table.
+    The working file is attached read-only, so an analyst reading it never blocks publication."""
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     staging.unlink(missing_ok=True)
-    con = connect(warehouse)
+    con = connect(staging)
     try:
-        views = bi_views(con)
+        literal = str(warehouse).replace("'", "''")
+        con.execute(f"attach '{literal}' as working (read_only)")
+        views = [name for (name,) in con.execute("""
+            select table_name from information_schema.tables
+            where table_catalog = 'working' and table_schema = 'bi' order by 1""").fetchall()]
         if not views:
             raise RuntimeError(f"{warehouse} has no bi views: build the warehouse first")
-        literal = str(staging).replace("'", "''")
-        con.execute(f"attach '{literal}' as published")
         counts = {}
         for view in views:
-            con.execute(f"create table published.main.{view} as select * from bi.{view}")
-            counts[view] = con.execute(f"select count(*) from published.main.{view}").fetchall()[0][0]
-        con.execute("create table published.main._published as select ? as published_at, ? as source",
+            con.execute(f"create table main.{view} as select * from working.bi.{view}")
+            counts[view] = con.execute(f"select count(*) from main.{view}").fetchall()[0][0]
+        con.execute("create table main._published as select ? as published_at, ? as source",
                     [dt.datetime.now(), str(warehouse)])
-        con.execute("detach published")
+        con.execute("detach working")
     except BaseException:
+        con.close()
         staging.unlink(missing_ok=True)
         raise
-    finally:
-        con.close()
+    con.close()
     os.replace(staging, target)
     return counts

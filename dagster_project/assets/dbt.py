@@ -5,12 +5,15 @@ from collections.abc import Mapping
 from typing import Any
 
 import json
+from contextlib import closing
 
 from dagster import AssetExecutionContext, AssetKey, Config, Failure, MetadataValue, Output
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from pydantic import Field
 
 from ingest.raw_schema import ensure_raw_schema
+from warehouse import connect
+from warehouse.building import building
 from warehouse.summaries import five_year_tiers
 
 from ..metadata import markdown_table, relation_metadata
@@ -39,23 +42,30 @@ class BuildConfig(Config):
             dagster_dbt_translator=ChaxinTranslator(), pool=WAREHOUSE_POOL)
 def warehouse_models(context: AssetExecutionContext, config: BuildConfig, dbt: DbtCliResource,
                      warehouse: WarehouseResource):
-    """`dbt build`: seeds, staging, quarantine, intermediate, marts and bi, with every test."""
-    with warehouse.connection() as con:
-        ensure_raw_schema(con)   # the sources exist even before the first file arrives
+    """`dbt build`: seeds, staging, quarantine, intermediate, marts and bi, with every test, on a
+    copy of the working file that replaces it only when the whole build passed."""
     args = ["build", "--vars", json.dumps(config.dbt_vars)] if config.dbt_vars else ["build"]
-    with warehouse.dbt_environment():
-        invocation = dbt.cli(args, context=context, raise_on_error=False)
-        events = list(invocation.stream())
-    with warehouse.connection() as con:
-        for event in events:
-            if isinstance(event, Output):
-                key = context.asset_key_for_output(event.output_name)
-                event = event.with_metadata({**event.metadata, **model_metadata(con, key)})
-            yield event
-    if not invocation.is_successful():
-        error = invocation.get_error()
-        raise Failure(f"dbt build failed, so the BI file was not republished: {error}" if error else
-                      "dbt build failed, so the BI file was not republished: see the failed checks")
+    with building(warehouse.settings.warehouse) as copy:
+        with closing(connect(copy)) as con:
+            ensure_raw_schema(con)   # the sources exist even before the first file arrives
+        with warehouse.dbt_environment(copy):
+            invocation = dbt.cli(args, context=context, raise_on_error=False)
+            events = list(invocation.stream())
+        with closing(connect(copy)) as con:
+            events = [with_model_metadata(context, con, event) for event in events]
+        if not invocation.is_successful():
+            yield from events    # what built and which checks failed, before the copy is dropped
+            error = invocation.get_error()
+            raise Failure("dbt build failed: the working file and the BI file stay as they were. "
+                          + (str(error) if error else "See the failed checks."))
+    yield from events
+
+
+def with_model_metadata(context: AssetExecutionContext, con, event):
+    if not isinstance(event, Output):
+        return event
+    key = context.asset_key_for_output(event.output_name)
+    return event.with_metadata({**event.metadata, **model_metadata(con, key)})
 
 
 def model_metadata(con, key: AssetKey) -> dict:

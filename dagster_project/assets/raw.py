@@ -1,8 +1,12 @@
 """inbox -> raw: one asset per input family, all loaded by one pass over the inbox."""
+from contextlib import closing
+
 
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, MetadataValue, multi_asset
 
 from ingest import FAMILIES, ingest_inbox
+from warehouse import connect
+from warehouse.building import building
 
 from ..metadata import markdown_table, relation_metadata
 from ..resources import WAREHOUSE_POOL, WarehouseResource
@@ -20,8 +24,9 @@ LEDGER_KEY = AssetKey(["raw", "ingested_files"])
     pool=WAREHOUSE_POOL,
 )
 def raw_families(context: AssetExecutionContext, warehouse: WarehouseResource):
-    """Ingest every new inbox file (SPEC §2): family by header, one transaction per file."""
-    with warehouse.connection() as con:
+    """Ingest every new inbox file (SPEC §2): family by header, one transaction per file, into a
+    copy of the working file that replaces it when every file is done."""
+    with building(warehouse.settings.warehouse) as copy, closing(connect(copy)) as con:
         results = ingest_inbox(con, warehouse.settings.inbox,
                                on_file=lambda r: context.log.info(f"{r.file}: {r.status} {r.reason or ''}"))
         ledger = relation_metadata(con, "raw.ingested_files")
