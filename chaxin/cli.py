@@ -70,8 +70,12 @@ def cmd_demo(args) -> int:
 
 
 def _run(settings: Settings, job_name: str, what: str, dbt_vars: dict | None = None):
+    """Run a job in-process and show the files it ingested; None when there is no inbox."""
     from dagster_project.runner import run_job
 
+    if not settings.inbox.is_dir():
+        console.print(f"[bold red]error:[/] inbox {settings.inbox} does not exist")
+        return None
     started = dt.datetime.now()
     log_file = settings.dagster_home / "logs" / f"{job_name}.log"
     with console.status(f"{what} (Dagster job {job_name}, in-process)"):
@@ -84,21 +88,19 @@ def _run(settings: Settings, job_name: str, what: str, dbt_vars: dict | None = N
 
 def cmd_ingest(args) -> int:
     settings = _settings(args)
-    if not settings.inbox.is_dir():
-        console.print(f"[bold red]error:[/] inbox {settings.inbox} does not exist")
-        return 1
     outcome = _run(settings, "ingest_job", "ingesting the inbox")
+    if outcome is None:
+        return 1
     views.failures(outcome)
     return 0 if outcome.ok else 1
 
 
 def cmd_run(args) -> int:
     settings = _settings(args)
-    if not settings.inbox.is_dir():
-        console.print(f"[bold red]error:[/] inbox {settings.inbox} does not exist")
-        return 1
     outcome = _run(settings, "warehouse_job", "ingest, dbt build with tests, publish",
                    json.loads(args.vars) if args.vars else None)
+    if outcome is None:
+        return 1
     views.quarantine(settings)
     views.checks(outcome.checks)
     views.failures(outcome)

@@ -23,9 +23,11 @@ class CheckOutcome:
     blocking: bool
     metadata: dict = field(default_factory=dict, compare=False)
 
-    @property
-    def label(self) -> str:
-        return f"{self.asset}: {self.name}"
+    @classmethod
+    def of(cls, evaluation) -> "CheckOutcome":
+        """From a Dagster AssetCheckEvaluation; error severity is what blocks."""
+        return cls("/".join(evaluation.asset_key.path), evaluation.check_name, evaluation.passed,
+                   evaluation.severity == AssetCheckSeverity.ERROR, dict(evaluation.metadata))
 
 
 @dataclass
@@ -72,9 +74,7 @@ def run_job(settings: Settings, job_name: str = "warehouse_job", *, instance: Da
             run_config=run_config, instance=instance or local_instance(settings),
             partition_key=partition_key, raise_on_error=False,
         )
-    checks = [CheckOutcome("/".join(e.asset_key.path), e.check_name, e.passed,
-                           e.severity == AssetCheckSeverity.ERROR, dict(e.metadata))
-              for e in result.get_asset_check_evaluations()]
+    checks = [CheckOutcome.of(e) for e in result.get_asset_check_evaluations()]
     failures = [f"{e.step_key}: {e.event_specific_data.error.message.strip()}"
                 for e in result.all_events if e.is_step_failure]
     materialized = {"/".join(e.asset_key.path): dict(e.materialization.metadata)
@@ -93,8 +93,6 @@ def latest_run_checks(settings: Settings) -> tuple[str, str, list[CheckOutcome]]
     if not runs:
         return None
     run = runs[0]
-    checks = [CheckOutcome("/".join(e.asset_key.path), e.check_name, e.passed,
-                           e.severity == AssetCheckSeverity.ERROR, dict(e.metadata))
-              for record in instance.all_logs(run.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION)
-              for e in [record.dagster_event.event_specific_data]]
+    checks = [CheckOutcome.of(record.dagster_event.event_specific_data)
+              for record in instance.all_logs(run.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION)]
     return run.run_id, run.status.value, checks

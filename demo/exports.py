@@ -16,20 +16,17 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
+from ingest.families import FAMILY_BY_NAME
+
 from . import messy
 from .station import Station
 
-CHINESE = {  # SPEC column -> the platform's Chinese header
-    "commission_no": "编号", "title_zh": "查新项目中文名称", "title_en": "查新项目英文名称", "scope": "查新范围",
-    "purpose": "查新目的", "fee": "费用", "industry": "产业类型", "subject": "学科领域", "nature": "用户性质",
-    "enterprise_type": "企业类型", "park": "所在园区", "contact_name": "委托人", "username": "委托人注册名",
-    "commission_date": "委托日期", "org_name": "委托单位", "address": "委托单位地址", "postcode": "委托单位邮编",
-    "email": "委托人电子邮箱", "phone": "委托人电话", "searcher": "查新员", "status": "状态",
-    "completed_date": "完成日期", "recognition": "对查新的认可", "cooperation": "与查新员的配合",
-    "referred_by": "推荐单位",
-}
+COMMISSION_COLUMNS = FAMILY_BY_NAME["commissions"].columns
+CHINESE = {c.name: c.headers[0] for c in COMMISSION_COLUMNS}   # the platform's own headers (SPEC §2.1)
 EXPORTED_AT = dt.datetime(2011, 1, 5, 9, 0)
-ALIASES = {"commission_no": "查新编号", "title_zh": "项目名称", "recognition": "认可度", "cooperation": "配合度"}
+# the 2006-2008 export uses the first alias of these columns: 查新编号, 项目名称, 认可度, 配合度
+ALIASES = {c.name: c.headers[1] for c in COMMISSION_COLUMNS
+           if c.name in ("commission_no", "title_zh", "recognition", "cooperation")}
 FILES = {
     "early": "20110105_委托记录_2006-2008.csv",
     "middle": "20110105_委托记录_2009-2010.xlsx",

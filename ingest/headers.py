@@ -20,7 +20,7 @@ class HeaderMatch:
     unmapped: list[str]             # header cells that name no column of the family
 
 
-def match_row(cells: list[object], family: Family) -> HeaderMatch | None:
+def match_row(cells: list[object], family: Family, row_index: int) -> HeaderMatch | None:
     """The row's mapping onto the family, or None when a required header is missing."""
     normalised = [normalise_header(c) if c is not None else "" for c in cells]
     positions: dict[str, int] = {}
@@ -33,19 +33,18 @@ def match_row(cells: list[object], family: Family) -> HeaderMatch | None:
         return None
     used = set(positions.values())
     unmapped = [str(cells[i]) for i, h in enumerate(normalised) if h and i not in used]
-    return HeaderMatch(family, -1, positions, unmapped)
+    return HeaderMatch(family, row_index, positions, unmapped)
 
 
 def detect(rows: list[list[object]]) -> HeaderMatch:
     """The first of the first rows that holds one family's required headers."""
     for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        matches = [m for f in FAMILIES if (m := match_row(cells, f)) is not None]
+        matches = [m for f in FAMILIES if (m := match_row(cells, f, index)) is not None]
         if len(matches) > 1:
             names = " and ".join(m.family.name for m in matches)
             raise FamilyNotRecognised(f"header row {index + 1} matches more than one family ({names})")
         if matches:
-            m = matches[0]
-            return HeaderMatch(m.family, index, m.positions, m.unmapped)
+            return matches[0]
     expected = "; ".join(f.describe_required() for f in FAMILIES)
     raise FamilyNotRecognised(
         f"no header row in the first {HEADER_SEARCH_ROWS} rows matches a family; expected the "
