@@ -5,21 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import cache
 
-import yaml
 from dagster import StaticPartitionsDefinition
 
-from warehouse.dbt_project import DBT_PROJECT_DIR
+from warehouse.dbt_project import dbt_vars
 
 FIRST_FIVE_YEAR_PLAN_OF_THE_CYCLE = 1966   # plans start every five years since the 3rd (1966-1970)
 
 
-@cache
 def spine_years() -> tuple[int, int]:
     """first_year and last_year of the dbt vars: partitions and the period spine agree."""
-    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
-    return int(project["vars"]["first_year"]), int(project["vars"]["last_year"])
+    return int(dbt_vars()["first_year"]), int(dbt_vars()["last_year"])
 
 
 def period_keys(grain: str) -> list[str]:

@@ -12,22 +12,19 @@ from dataclasses import dataclass
 import great_expectations.expectations as gxe
 
 from ingest.families import FAMILIES
+from warehouse.dbt_project import dbt_vars
 
 WARN = {"severity": "warning"}
 FIRST_NOVELTY_SEARCH = dt.datetime(1985, 1, 1)   # the service began in the 1980s: earlier dates are typos
 
-ACCEPTED_WORDS = {   # SPEC §2 words of each classified raw column, Chinese and English
-    ("commissions", "scope"): ["国内", "国外", "国内外", "国内+国外", "国内、国外", "domestic", "foreign", "both"],
-    ("commissions", "status"): ["已完成", "完成", "进行中", "受理", "已受理", "已取消", "取消", "撤销",
-                                "completed", "in_progress", "cancelled"],
-    ("patents", "patent_type"): ["发明", "实用新型", "外观设计", "invention", "utility", "design"],
-    ("patents", "legal_status"): ["有效", "授权", "审中", "实审", "公开", "失效", "无效", "驳回", "撤回",
-                                  "valid", "pending", "lapsed"],
-    ("feedback", "rating"): ["满意", "基本满意", "不满意"],
-    ("feedback", "channel"): ["平台", "电话", "邮件", "platform", "phone", "email"],
-    ("activities", "activity_type"): ["回访", "培训", "产品推送", "节日问候", "签约", "调查", "return_visit",
-                                      "training", "product_push", "holiday_greeting", "agreement", "survey_sent"],
-}
+CLASSIFIED = {"commissions": ["scope", "status"], "patents": ["patent_type", "legal_status"],
+              "feedback": ["channel"], "activities": ["activity_type"]}
+
+
+def accepted_words(column: str) -> list[str]:
+    """The SPEC §2 words of a classified raw column, and its English values (dbt var classification_words)."""
+    words = dbt_vars()["classification_words"][column]
+    return [*words, *(word for synonyms in words.values() for word in synonyms)]
 
 
 @dataclass(frozen=True)
@@ -46,9 +43,11 @@ def _raw_suite(family) -> Suite:
     for column in family.required:
         expectations.append(gxe.ExpectColumnToExist(column=column.name))
         expectations.append(gxe.ExpectColumnValuesToNotBeNull(column=column.name, mostly=0.99, **WARN))
-    for (name, column), words in ACCEPTED_WORDS.items():
-        if name == family.name:
-            expectations.append(gxe.ExpectColumnValuesToBeInSet(column=column, value_set=words, **WARN))
+    for column in CLASSIFIED.get(family.name, []):
+        expectations.append(gxe.ExpectColumnValuesToBeInSet(column=column, value_set=accepted_words(column), **WARN))
+    if family.name == "feedback":   # numbers, not words, downstream: see parse_satisfaction
+        expectations.append(gxe.ExpectColumnValuesToBeInSet(column="rating", value_set=["满意", "基本满意", "不满意"],
+                                                            **WARN))
     columns = ", ".join(f'trim("{c}") as "{c}"' for c in family.column_names)
     return Suite(f"raw/{family.name}", f"select {columns} from raw.{family.name}", tuple(expectations))
 

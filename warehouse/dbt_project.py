@@ -4,9 +4,18 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 
+import yaml
+
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt"
+
+
+@cache
+def dbt_vars() -> dict:
+    """The vars of dbt_project.yml, for Python that must agree with the models (partitions, suites)."""
+    return yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
 
 
 def run_dbt(warehouse: Path, *args: str) -> None:

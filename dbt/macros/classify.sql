@@ -1,5 +1,6 @@
-{# The classifications of SPEC §2. Each accepts the platform's Chinese words and the English value
-   itself; anything else is null (and flagged, or the row rejected where the column is required). #}
+{# The classifications of SPEC §2. Each accepts the platform's Chinese words (the var
+   classification_words of dbt_project.yml) and the English value itself; anything else is null
+   (and flagged, or the row rejected where the column is required). #}
 
 {# Exact words: mapping is {value: [words]}. #}
 {% macro map_words(cleaned, mapping) -%}
@@ -23,7 +24,7 @@
 {%- endmacro %}
 
 {% macro classify_scope(cleaned) -%}
-    {{ map_words(cleaned, {'domestic': ['国内'], 'foreign': ['国外'], 'both': ['国内外', '国内+国外', '国内、国外']}) }}
+    {{ map_words(cleaned, var('classification_words')['scope']) }}
 {%- endmacro %}
 
 {% macro classify_purpose(cleaned) -%}
@@ -47,18 +48,16 @@
 {# An empty status means completed: the platform leaves it blank on finished work. #}
 {% macro classify_status(cleaned) -%}
     case when {{ cleaned }} is null then 'completed' else
-        {{ map_words(cleaned, {'completed': ['已完成', '完成'], 'in_progress': ['进行中', '受理', '已受理'],
-                               'cancelled': ['已取消', '取消', '撤销']}) }}
+        {{ map_words(cleaned, var('classification_words')['status']) }}
     end
 {%- endmacro %}
 
 {% macro classify_patent_type(cleaned) -%}
-    {{ map_words(cleaned, {'invention': ['发明'], 'utility': ['实用新型'], 'design': ['外观设计']}) }}
+    {{ map_words(cleaned, var('classification_words')['patent_type']) }}
 {%- endmacro %}
 
 {% macro classify_legal_status(cleaned) -%}
-    {{ map_words(cleaned, {'valid': ['有效', '授权'], 'pending': ['审中', '实审', '公开'],
-                           'lapsed': ['失效', '无效', '驳回', '撤回']}) }}
+    {{ map_words(cleaned, var('classification_words')['legal_status']) }}
 {%- endmacro %}
 
 {# Report feedback: 满意 1.0, 基本满意 0.5, 不满意 0.0. #}
@@ -69,10 +68,9 @@
 {%- endmacro %}
 
 {% macro classify_channel(cleaned) -%}
-    {{ map_words(cleaned, {'platform': ['平台'], 'phone': ['电话'], 'email': ['邮件']}) }}
+    {{ map_words(cleaned, var('classification_words')['channel']) }}
 {%- endmacro %}
 
 {% macro classify_activity_type(cleaned) -%}
-    {{ map_words(cleaned, {'return_visit': ['回访'], 'training': ['培训'], 'product_push': ['产品推送'],
-                           'holiday_greeting': ['节日问候'], 'agreement': ['签约'], 'survey_sent': ['调查']}) }}
+    {{ map_words(cleaned, var('classification_words')['activity_type']) }}
 {%- endmacro %}
