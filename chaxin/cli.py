@@ -71,6 +71,7 @@ def cmd_demo(args) -> int:
 
 def _run(settings: Settings, job_name: str, what: str, dbt_vars: dict | None = None):
     """Run a job in-process and show the files it ingested; None when there is no inbox."""
+    from dagster_project.progress import say as progress
     from dagster_project.runner import run_job
 
     if not settings.inbox.is_dir():
@@ -78,10 +79,16 @@ def _run(settings: Settings, job_name: str, what: str, dbt_vars: dict | None = N
         return None
     started = dt.datetime.now()
     log_file = settings.dagster_home / "logs" / f"{job_name}.log"
-    with console.status(f"{what} (Dagster job {job_name}, in-process)"):
+    progress(f"{what} (Dagster job {job_name}, in-process; steps below, the dbt log in {log_file})")
+    try:
         outcome = run_job(settings, job_name, log_file=log_file, dbt_vars=dbt_vars)
-    views.ledger(settings, since=started)
-    if not outcome.ok:
+    except OSError as e:   # the run's own storage (DAGSTER_HOME) unwritable or full
+        console.print(f"[bold red]error:[/] {e.strerror or e} ({e.filename or settings.dagster_home}); "
+                      "the warehouse and the BI file are unchanged")
+        return None
+    if "warehouse/working_file" in outcome.materialized:   # else the run changed nothing to show
+        views.ledger(settings, since=started)
+    if any(failure.startswith("warehouse_models") for failure in outcome.failures):
         console.print(f"the run's dbt log: {log_file}")
     return outcome
 
@@ -101,7 +108,8 @@ def cmd_run(args) -> int:
                    json.loads(args.vars) if args.vars else None)
     if outcome is None:
         return 1
-    views.quarantine(settings)
+    if "warehouse/working_file" in outcome.materialized:
+        views.quarantine(settings)
     views.checks(outcome.checks)
     views.failures(outcome)
     if "bi/published_file" in outcome.materialized:

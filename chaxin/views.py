@@ -2,29 +2,48 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
 from .settings import Settings
 
-console = Console()
+console = Console(soft_wrap=True)   # a message is one line, however long; tables still fit
 DATA_DOCS = "gx/uncommitted/data_docs/local_site/index.html"   # inside the quality folder
 STATUS_STYLE = {"loaded": "green", "duplicate": "yellow", "rejected": "bold red"}
 
 
-def ledger(settings: Settings, since: dt.datetime | None = None) -> None:
+@contextmanager
+def reading(path: Path):
+    """A read-only connection, or None (said in one line) when another process holds the file
+    read-write: what the CLI shows must never turn a run's outcome into a traceback."""
+    import duckdb
+
     from warehouse import connect
 
+    try:
+        con = connect(path, read_only=True)
+    except duckdb.IOException as e:
+        console.print(f"[yellow]cannot read {path}:[/] {str(e).splitlines()[0]}")
+        yield None
+        return
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def ledger(settings: Settings, since: dt.datetime | None = None) -> None:
     if not settings.warehouse.exists():
         return
-    con = connect(settings.warehouse, read_only=True)
-    try:
+    with reading(settings.warehouse) as con:
+        if con is None:
+            return
         ledger = con.execute("""select file, status, family, encoding, rows, reason from raw.ingested_files
                                 where ingested_at >= coalesce(?, '-infinity'::timestamp) order by load_id""",
                              [since]).fetchall()
-    finally:
-        con.close()
     if since is not None and not ledger:
         console.print("no new file in the inbox: nothing ingested")
         return
@@ -41,14 +60,12 @@ def ledger(settings: Settings, since: dt.datetime | None = None) -> None:
 
 
 def quarantine(settings: Settings) -> None:
-    from warehouse import connect
     from warehouse.summaries import quarantine_counts
 
-    con = connect(settings.warehouse, read_only=True)
-    try:
+    with reading(settings.warehouse) as con:
+        if con is None:
+            return
         counts = quarantine_counts(con)
-    finally:
-        con.close()
     if counts is None:
         console.print("quarantine not built yet: run `chaxin run`")
         return
@@ -61,6 +78,8 @@ def quarantine(settings: Settings) -> None:
 def checks(outcomes) -> None:
     """Every failed check as a row: what it checks, whether it blocks, and what it found."""
     failed = [c for c in outcomes if not c.passed]
+    if not outcomes:
+        return
     console.print(f"checks: {len(outcomes) - len(failed)} of {len(outcomes)} passed")
     if not failed:
         return
@@ -82,14 +101,12 @@ def failures(outcome) -> None:
 
 
 def completeness(settings: Settings) -> None:
-    from warehouse import connect
     from reports.service_lists import completeness_counts
 
-    con = connect(settings.bi, read_only=True)
-    try:
+    with reading(settings.bi) as con:
+        if con is None:
+            return
         counts = completeness_counts(con)
-    finally:
-        con.close()
     table = Table("period", "incomplete enterprise clients", "of which no R&D profile", title="completeness")
     for period, n, no_profile in counts:
         table.add_row(period, str(n), str(no_profile))
@@ -101,14 +118,12 @@ def completeness(settings: Settings) -> None:
 
 def five_year_summaries(settings: Settings) -> None:
     """Paper Table 4 and the §3 source mix for every five-year plan with commissions."""
-    from warehouse import connect
     from warehouse.summaries import five_year_source_mix, five_year_tiers
 
-    con = connect(settings.warehouse, read_only=True)
-    try:
+    with reading(settings.warehouse) as con:
+        if con is None:
+            return
         tiers, mix = five_year_tiers(con), five_year_source_mix(con)
-    finally:
-        con.close()
     table = Table("period", "key", "potential_key", "general", "tiered (complete enterprises)",
                   title="marts.mart_tier_summary, five_year")
     for period, key, potential, general in tiers:

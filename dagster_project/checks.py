@@ -6,7 +6,8 @@ from dagster import (AssetCheckExecutionContext, AssetCheckResult, AssetCheckSev
 from quality import suites, validate
 
 from .metadata import markdown_table
-from .resources import WAREHOUSE_POOL, WarehouseResource
+from .progress import step
+from .resources import WarehouseResource
 
 # Each suite becomes up to two checks on its relation's asset: the critical expectations (a wrong
 # result: blocking) and the warning ones (a data gap in what the station sent: non-blocking).
@@ -24,10 +25,12 @@ def suites_check(name: str, selected: list, description: str):
              for suite in selected for severity in GX_CHECKS
              if any(_severity(e) == severity for e in suite.expectations)]
 
-    @multi_asset_check(specs=specs, pool=WAREHOUSE_POOL, name=name, description=description)
+    @multi_asset_check(specs=specs, name=name, description=description)
     def check(context: AssetCheckExecutionContext, warehouse: WarehouseResource):
-        with warehouse.connection(read_only=True) as con:
+        with step(f"checks {name}", context) as progress, warehouse.connection(read_only=True) as con:
             outcomes, docs = validate(con, warehouse.settings.quality_dir, {suite.name for suite in selected})
+            failed = [o.suite.name for o in outcomes if o.failures]
+            progress.summary = f"{len(outcomes)} suites, {len(failed)} with failures"
         for outcome in outcomes:
             for severity, check_name in GX_CHECKS.items():
                 if not any(_severity(e) == severity for e in outcome.suite.expectations):
@@ -61,7 +64,7 @@ warehouse_expectations = suites_check(
     "Great Expectations on staging and the marts: ranges, key uniqueness, the marts' invariants.")
 
 
-@asset_check(asset=["marts", "mart_tier_summary"], blocking=True, pool=WAREHOUSE_POOL,
+@asset_check(asset=["marts", "mart_tier_summary"], blocking=True,
              description="The paper's filter: per period, the tiers count exactly the complete enterprise "
                          "clients with commissions (SPEC §5, paper §3.1: 315 for 2006-2010).")
 def tiers_count_the_complete_enterprises(warehouse: WarehouseResource) -> AssetCheckResult:

@@ -6,14 +6,18 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, DagsterRunStatus, InitResourceContext
 from dagster_dbt import DbtCliResource, DbtProject
+from pydantic import PrivateAttr
 
 from chaxin.settings import Settings
 from warehouse import connect
+from warehouse.building import commit_copy, discard_copy, start_copy
 from warehouse.dbt_project import DBT_PROJECT_DIR
+from warehouse.writer import WriterLock
 
-WAREHOUSE_POOL = "duckdb_warehouse"   # every asset that writes the working file; limit 1 (dagster.yaml)
+from .progress import say
+
 VENV_BIN = Path(sys.executable).parent
 # dagster-dbt's preparer runs `dbt` from PATH: a `dagster dev` started without activating the venv
 # must still find the venv's own dbt.
@@ -23,37 +27,83 @@ dbt_project.prepare_if_dev()
 
 
 class WarehouseResource(ConfigurableResource):
-    """Where the inbox, the working DuckDB file and the published BI file are."""
+    """Where the inbox, the working DuckDB file and the published BI file are, and the run's one
+    writer session: the writer lock and the run's copy of the working file (warehouse/building.py).
+
+    Every job runs its steps in one process (in_process_executor), so this resource lives for the
+    whole run: the first writing step takes the lock and copies the working file, later steps
+    write or read that copy, `commit` renames it into place, and teardown releases the lock and
+    drops a copy that was never committed (a failed or interrupted run)."""
 
     inbox: str
     warehouse: str
     bi: str
+    _run_id: str | None = PrivateAttr(default=None)
+    _instance = PrivateAttr(default=None)
+    _lock: WriterLock | None = PrivateAttr(default=None)
+    _copy: Path | None = PrivateAttr(default=None)
 
     @property
     def settings(self) -> Settings:
         """The paths as Settings, which derive the rest (quality, reports) in one place."""
-        return Settings(inbox=Path(self.inbox), warehouse=Path(self.warehouse), bi=Path(self.bi))
+        return Settings.load(self.inbox, self.warehouse, self.bi)
+
+    def setup_for_execution(self, context: InitResourceContext) -> None:
+        self._run_id, self._instance = context.run_id, context.instance
+
+    def teardown_after_execution(self, context: InitResourceContext) -> None:
+        if self._copy is not None:                     # the run failed before its commit
+            discard_copy(self.settings.warehouse, self._run_id)
+            self._copy = None
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def lock(self, context=None) -> None:
+        """Become the one writer of this warehouse (waiting for a live one), and clean up after a
+        dead one: its copy, its temporary files, its Dagster run left 'started'."""
+        if self._lock is not None:
+            return
+        settings = self.settings
+        lock = WriterLock(settings.warehouse, self._run_id)
+        recovery = lock.acquire(lambda message: say(message, context),
+                                also_clean=(settings.bi, settings.reports_dir))
+        self._lock = lock
+        if recovery.dead and recovery.dead.run_id and self._instance is not None:
+            run = self._instance.get_run_by_id(recovery.dead.run_id)
+            if run is not None and run.status in (DagsterRunStatus.STARTED, DagsterRunStatus.STARTING):
+                self._instance.report_run_failed(run, "its process died; the next run cleaned up after it")
+        if (message := recovery.describe()) is not None:
+            say(message, context)
+
+    def writable(self, context=None) -> Path:
+        """This run's copy of the working file, to write (made on first use)."""
+        if self._copy is None:
+            self.lock(context)
+            self._copy = start_copy(self.settings.warehouse, self._run_id)
+        return self._copy
+
+    def commit(self) -> bool:
+        """Make this run's writes visible together; False when the run wrote nothing."""
+        if self._copy is None:
+            return False
+        if self._copy.exists():
+            commit_copy(self.settings.warehouse, self._run_id)
+        self._copy = None
+        return True
+
+    @property
+    def current(self) -> Path:
+        """What this run sees: its own copy while it has one, else the working file."""
+        return self._copy if self._copy is not None and self._copy.exists() else self.settings.warehouse
 
     @contextmanager
     def connection(self, read_only: bool = False):
-        con = connect(self.settings.warehouse, read_only=read_only)
+        con = connect(self.current, read_only=read_only)
         try:
             yield con
         finally:
             con.close()
-
-    @contextmanager
-    def dbt_environment(self, path: Path):
-        """dbt's profile reads the warehouse path from CHAXIN_WAREHOUSE (SPEC §7)."""
-        previous = os.environ.get("CHAXIN_WAREHOUSE")
-        os.environ["CHAXIN_WAREHOUSE"] = str(path)
-        try:
-            yield
-        finally:
-            if previous is None:
-                os.environ.pop("CHAXIN_WAREHOUSE", None)
-            else:
-                os.environ["CHAXIN_WAREHOUSE"] = previous
 
 
 def build_resources(settings: Settings, dbt_project_dir: Path = DBT_PROJECT_DIR) -> dict:

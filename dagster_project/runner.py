@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +13,7 @@ from chaxin.settings import Settings
 
 from .definitions import build_definitions
 
-DAGSTER_YAML = Path(__file__).with_name("dagster.yaml")   # pools: one writer
+DAGSTER_YAML = Path(__file__).with_name("dagster.yaml")
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class CheckOutcome:
 
 @dataclass
 class RunOutcome:
+    run_id: str
     success: bool
     checks: list[CheckOutcome] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
@@ -75,11 +77,19 @@ def run_job(settings: Settings, job_name: str = "warehouse_job", *, instance: Da
             partition_key=partition_key, raise_on_error=False,
         )
     checks = [CheckOutcome.of(e) for e in result.get_asset_check_evaluations()]
-    failures = [f"{e.step_key}: {e.event_specific_data.error.message.strip()}"
+    failures = [f"{e.step_key}: {root_cause(e.event_specific_data.error)}"
                 for e in result.all_events if e.is_step_failure]
     materialized = {"/".join(e.asset_key.path): dict(e.materialization.metadata)
                     for e in result.get_asset_materialization_events()}
-    return RunOutcome(result.success, checks, failures, materialized)
+    return RunOutcome(result.run_id, result.success, checks, failures, materialized)
+
+
+def root_cause(error) -> str:
+    """The first line of the innermost error, without its class path: what a person needs."""
+    while error.cause is not None:
+        error = error.cause
+    first_line = error.message.strip().splitlines()[0] if error.message.strip() else error.cls_name
+    return re.sub(r"^[\w.]+(Error|Exception|Unavailable|Failure): ", "", first_line)
 
 
 def latest_run_checks(settings: Settings) -> tuple[str, str, list[CheckOutcome]] | None:

@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from plotly.offline import get_plotlyjs
 
 from dagster_project.partitions import parse_period_key
+from warehouse.files import written_atomically
 
 from .service_lists import TIER_ZH
 
@@ -47,8 +48,8 @@ def write_period_report(bi_file: Path, period_key: str, out_dir: Path) -> Path:
     finally:
         con.close()
     path = report_path(out_dir, period_key)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page, encoding="utf-8")
+    with written_atomically(path) as temp:
+        temp.write_text(page, encoding="utf-8")
     return path
 
 

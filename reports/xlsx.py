@@ -6,12 +6,18 @@ from pathlib import Path
 
 import xlsxwriter
 
+from warehouse.files import written_atomically
 
 
 def write_workbook(path: Path, sheets: dict[str, tuple[list[str], list[tuple]]]) -> Path:
     """Write {sheet name: (headers, rows)}. Text that starts like a formula is written as text,
-    so Excel never runs it; dates are real date cells."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    so Excel never runs it; dates are real date cells. The file appears whole or not at all."""
+    with written_atomically(path) as temp:
+        _write(temp, sheets)
+    return path
+
+
+def _write(path: Path, sheets: dict[str, tuple[list[str], list[tuple]]]) -> None:
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
                                            "strings_to_urls": False})
     header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
@@ -37,7 +43,6 @@ def write_workbook(path: Path, sheets: dict[str, tuple[list[str], list[tuple]]])
         if rows:
             sheet.autofilter(0, 0, len(rows), len(headers) - 1)
     book.close()
-    return path
 
 
 def _sheet_name(name: str) -> str:

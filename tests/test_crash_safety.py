@@ -1,64 +1,176 @@
-"""SPEC §8: a run killed at any point leaves the warehouse as it was; the next run completes it."""
+"""SPEC §8: a run killed at any point leaves the warehouse as it was or as after it; the next run
+cleans up after it and completes the work, unattended; a busy or full place fails in one line."""
 from __future__ import annotations
 
-import os
+import hashlib
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from contextlib import closing
 
-from warehouse import connect
-from warehouse.building import building_path
-from warehouse.dbt_project import DBT_PROJECT_DIR
+import pytest
 
-from .conftest import rows, run_warehouse, station
+from warehouse import connect
+
+from .conftest import rows, station
+from .live_run import LiveRun
+from .snapshots import leftovers, snapshot
 
 NEW_EXPORT = "编号,委托日期,委托单位,用户性质\nCX2010-777,2010-06-01,北京华科新材料股份有限公司,企业\n"
 
 
-def tables(settings) -> dict:
-    with closing(connect(settings.warehouse, read_only=True)) as con:
-        return {t: rows(con, f"select * from {t} order by all")
-                for t in ("staging.stg_commissions", "marts.fct_commission", "marts.fct_client_period")}
-
-
-def dbt_has_rebuilt(model: str, since: float) -> bool:
-    """dagster-dbt's dbt writes its log under dbt/target/<run>/: has this run built the model?"""
-    for log in DBT_PROJECT_DIR.joinpath("target").glob("*/dbt.log"):
-        if log.stat().st_mtime >= since and f"OK created sql table model {model}" in log.read_text(errors="ignore"):
-            return True
-    return False
-
-
-def test_a_run_killed_during_dbt_leaves_the_warehouse_as_before(built, tmp_path):
-    _, _, built_settings = built
+@pytest.fixture
+def copied(built, tmp_path):
+    """A private copy of the built fixture station (inbox, working file, BI file)."""
+    _, _, source = built
     settings = station(tmp_path, tmp_path / "inbox")
-    shutil.copytree(built_settings.inbox, settings.inbox)
-    shutil.copyfile(built_settings.warehouse, settings.warehouse)
-    before = tables(settings)
+    shutil.copytree(source.inbox, settings.inbox)
+    shutil.copyfile(source.warehouse, settings.warehouse)
+    shutil.copyfile(source.bi, settings.bi)
+    return settings
+
+
+def digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_killed_run_leaves_raw_and_marts_as_before_and_the_next_run_completes_it(copied):
+    settings = copied
+    before, bi_before = snapshot(settings.warehouse), digest(settings.bi)
     (settings.inbox / "2011_commissions.csv").write_text(NEW_EXPORT, encoding="utf-8")
-    started = time.time()
 
-    run = subprocess.Popen(
-        [sys.executable, "-m", "chaxin.cli", "run", "--inbox", str(settings.inbox),
-         "--warehouse", str(settings.warehouse), "--bi", str(settings.bi)],
-        start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while not dbt_has_rebuilt("staging.stg_commissions", started):   # the copy now holds the new row
-        assert run.poll() is None and time.monotonic() < deadline, "dbt never rebuilt stg_commissions"
-        time.sleep(0.05)
-    os.killpg(run.pid, signal.SIGKILL)                # the run and its dbt, mid-build, as a crash would
-    run.wait()
+    run = LiveRun(settings)
+    run.wait_for(r"dbt +\d+/\d+ staging\.stg_commissions")   # ingested and rebuilt in the run's copy
+    run.kill()
 
-    assert tables(settings) == before                 # not a table of the half-built copy
-    with closing(connect(settings.warehouse, read_only=True)) as con:   # the ingest step had finished
+    assert snapshot(settings.warehouse) == before     # raw too: the run's writes are visible together
+    assert digest(settings.bi) == bi_before
+    assert leftovers(settings.warehouse.parent)       # the dead run's copy is still there ...
+
+    recovery = LiveRun(settings)
+    assert recovery.finish() == 0, recovery.stderr
+    assert f"recovered from the dead writer pid {run.process.pid}" in recovery.stderr
+    assert not leftovers(settings.warehouse.parent, settings.reports_dir)   # ... and now gone
+    with closing(connect(settings.warehouse, read_only=True)) as con:
         assert rows(con, "select count(*) from raw.commissions where _file = '2011_commissions.csv'") == [(1,)]
+        assert rows(con, "select count(*) from marts.fct_commission where commission_no = 'CX2010-777'") == [(1,)]
 
-    outcome = run_warehouse(settings)                 # the next run completes it
-    assert outcome.ok, outcome.failures
+
+HOLD_THE_LOCK = """
+import sys, time
+from pathlib import Path
+from warehouse.writer import WriterLock
+WriterLock(Path(sys.argv[1]), "holder-run").acquire(print)
+print("held", flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_run_waits_for_a_live_writer_says_whom_and_goes_on_when_it_dies(copied):
+    settings = copied
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_THE_LOCK, str(settings.warehouse)],
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    run = LiveRun(settings)
+    line = run.wait_for("waiting for the warehouse writer")
+    assert f"pid {holder.pid}" in line and "holder-" in line           # whom it waits for
+    holder.kill()
+    holder.wait()
+    assert run.finish() == 0, run.stderr
+    assert f"recovered from the dead writer pid {holder.pid}" in run.stderr
+
+
+ANALYST_WRITES = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1])
+con.execute("create table main.my_scratch as select 42 as answer")
+print("written", flush=True)
+time.sleep(600)
+"""
+
+
+def test_an_analysts_read_write_connection_stops_the_run_in_one_line_and_loses_nothing(copied):
+    settings = copied
+    working_before, bi_before = digest(settings.warehouse), digest(settings.bi)
+    analyst = subprocess.Popen([sys.executable, "-c", ANALYST_WRITES, str(settings.warehouse)],
+                               stdout=subprocess.PIPE, text=True)
+    assert analyst.stdout.readline().strip() == "written"
+
+    run = LiveRun(settings)
+    assert run.finish() == 1
+    failed = [line for line in run.stdout.splitlines() if line.startswith("failed:")]
+    assert len(failed) == 1 and f"process {analyst.pid} holds" in failed[0] and "-readonly" in failed[0]
+    assert digest(settings.bi) == bi_before
+
+    analyst.kill()                                   # the analyst's process dies: its WAL stays
+    analyst.wait()
+    wal = settings.warehouse.with_name(settings.warehouse.name + ".wal")
+    assert wal.exists()
+    run = LiveRun(settings)
+    assert run.finish() == 1
+    failed = [line for line in run.stdout.splitlines() if line.startswith("failed:")]
+    assert len(failed) == 1 and "write-ahead log" in failed[0] and "checkpoint" in failed[0]
+    assert wal.exists() and digest(settings.warehouse) == working_before   # nothing copied or lost
+
+    with closing(connect(settings.warehouse)) as con:   # the fix the line names: replay and checkpoint
+        con.execute("checkpoint")
+    run = LiveRun(settings)
+    assert run.finish() == 0, run.stderr
+    with closing(connect(settings.warehouse, read_only=True)) as con:
+        assert rows(con, "select answer from main.my_scratch") == [(42,)]   # the analyst's write kept
+
+
+def test_a_dead_runs_leftovers_are_removed_and_said_in_one_line(copied):
+    settings = copied
+    dead = [settings.warehouse.with_name(".warehouse.duckdb.0f1e2d3c.building"),
+            settings.warehouse.with_name(".warehouse.duckdb.0f1e2d3c.building.wal"),
+            settings.bi.with_name(".bi.duckdb.4242.tmp"),
+            settings.reports_dir / ".actions_2010Q4.xlsx.4242.chaxin-tmp"]
+    for path in dead:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"half-written" * 1000)
+    run = LiveRun(settings)
+    assert run.finish() == 0, run.stderr
+    cleaned = [line for line in run.lines if "recovered from" in line]
+    assert len(cleaned) == 1
+    for path in dead:
+        assert not path.exists() and path.name in cleaned[0]
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 64 MB tmpfs (CI runs as root): a disk that a run can fill."""
+    mountpoint = tmp_path / "disk"
+    mountpoint.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mountpoint)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+    yield mountpoint
+    subprocess.run(["umount", "-l", str(mountpoint)], check=False)
+
+
+def test_a_full_disk_fails_in_one_line_and_leaves_the_files_intact(built, small_disk):
+    _, _, source = built
+    settings = station(small_disk / "data", small_disk / "data" / "inbox")
+    shutil.copytree(source.inbox, settings.inbox)
+    shutil.copyfile(source.warehouse, settings.warehouse)
+    shutil.copyfile(source.bi, settings.bi)
+    (settings.inbox / "2011_commissions.csv").write_text(NEW_EXPORT, encoding="utf-8")
+    working_before, bi_before = digest(settings.warehouse), digest(settings.bi)
+    free = shutil.disk_usage(small_disk).free
+    (small_disk / "filler").write_bytes(b"\0" * (free - 4_000_000))    # 4 MB left: less than one copy
+
+    run = LiveRun(settings)
+    assert run.finish() == 1
+    errors = [line for line in run.stdout.splitlines() if line.startswith(("failed:", "error:"))]
+    assert len(errors) == 1 and ("disk space" in errors[0] or "No space left" in errors[0]), run.stdout
+    assert "Traceback" not in run.stdout + run.stderr
+    assert digest(settings.warehouse) == working_before and digest(settings.bi) == bi_before
+    assert not leftovers(settings.warehouse.parent, settings.reports_dir)
+
+    (small_disk / "filler").unlink()                  # space freed: the next run completes the work
+    run = LiveRun(settings)
+    assert run.finish() == 0, run.stderr
     with closing(connect(settings.warehouse, read_only=True)) as con:
         assert rows(con, "select count(*) from marts.fct_commission where commission_no = 'CX2010-777'") == [(1,)]
-        assert rows(con, "select count(*) from raw.commissions where _file = '2011_commissions.csv'") == [(1,)]
-    assert not building_path(settings.warehouse).exists()

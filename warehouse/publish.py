@@ -7,20 +7,17 @@ nobody ever opens a half-written file.
 from __future__ import annotations
 
 import datetime as dt
-import os
+from contextlib import closing
 from pathlib import Path
 
 from .connection import connect
+from .files import written_atomically
 
 
 def publish_bi_file(warehouse: Path, target: Path) -> dict[str, int]:
     """Materialise every bi view into a new file and rename it over `target`; rows per table.
     The working file is attached read-only, so an analyst reading it never blocks publication."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    staging.unlink(missing_ok=True)
-    con = connect(staging)
-    try:
+    with written_atomically(target) as staging, closing(connect(staging)) as con:
         literal = str(warehouse).replace("'", "''")
         con.execute(f"attach '{literal}' as working (read_only)")
         views = [name for (name,) in con.execute("""
@@ -35,10 +32,4 @@ def publish_bi_file(warehouse: Path, target: Path) -> dict[str, int]:
         con.execute("create table main._published as select ? as published_at, ? as source",
                     [dt.datetime.now(), str(warehouse)])
         con.execute("detach working")
-    except BaseException:
-        con.close()
-        staging.unlink(missing_ok=True)
-        raise
-    con.close()
-    os.replace(staging, target)
     return counts

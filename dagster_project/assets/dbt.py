@@ -1,23 +1,24 @@
 """The dbt project as assets: key = [schema, relation], group = layer; dbt tests become asset checks
 (blocking where the test's severity is error). Row counts and previews are added once dbt is done."""
 
+import json
+import os
 from collections.abc import Mapping
+from contextlib import closing, contextmanager
+from pathlib import Path
 from typing import Any
 
-import json
-from contextlib import closing
-
-from dagster import AssetExecutionContext, AssetKey, Config, Failure, MetadataValue, Output
+from dagster import AssetCheckResult, AssetExecutionContext, AssetKey, Config, Failure, MetadataValue, Output
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from pydantic import Field
 
 from ingest.raw_schema import ensure_raw_schema
 from warehouse import connect
-from warehouse.building import building
 from warehouse.summaries import five_year_tiers
 
 from ..metadata import markdown_table, relation_metadata
-from ..resources import WAREHOUSE_POOL, WarehouseResource, dbt_project
+from ..progress import say, step
+from ..resources import WarehouseResource, dbt_project
 
 
 class ChaxinTranslator(DagsterDbtTranslator):
@@ -37,27 +38,49 @@ class BuildConfig(Config):
         "Override SPEC §5 weights and thresholds for this run, e.g. {\"loyalty_high_threshold\": 55}"))
 
 
+@contextmanager
+def dbt_environment(path: Path):
+    """dbt's profile reads the warehouse path from CHAXIN_WAREHOUSE (SPEC §7)."""
+    previous = os.environ.get("CHAXIN_WAREHOUSE")
+    os.environ["CHAXIN_WAREHOUSE"] = str(path)
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("CHAXIN_WAREHOUSE", None)
+        else:
+            os.environ["CHAXIN_WAREHOUSE"] = previous
+
+
 # No `project=` here: the DbtCliResource's project_dir decides where dbt runs (tests point it at a copy).
-@dbt_assets(manifest=dbt_project.manifest_path,
-            dagster_dbt_translator=ChaxinTranslator(), pool=WAREHOUSE_POOL)
+@dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=ChaxinTranslator())
 def warehouse_models(context: AssetExecutionContext, config: BuildConfig, dbt: DbtCliResource,
                      warehouse: WarehouseResource):
-    """`dbt build`: seeds, staging, quarantine, intermediate, marts and bi, with every test, on a
-    copy of the working file that replaces it only when the whole build passed."""
+    """`dbt build`: seeds, staging, quarantine, intermediate, marts and bi, with every test, on the
+    run's copy of the working file; a failed build leaves the working file as it was."""
     args = ["build", "--vars", json.dumps(config.dbt_vars)] if config.dbt_vars else ["build"]
-    with building(warehouse.settings.warehouse) as copy:
-        with closing(connect(copy)) as con:
-            ensure_raw_schema(con)   # the sources exist even before the first file arrives
-        with warehouse.dbt_environment(copy):
-            invocation = dbt.cli(args, context=context, raise_on_error=False)
-            events = list(invocation.stream())
-        with closing(connect(copy)) as con:
-            events = [with_model_metadata(context, con, event) for event in events]
-        if not invocation.is_successful():
-            yield from events    # what built and which checks failed, before the copy is dropped
-            error = invocation.get_error()
-            raise Failure("dbt build failed: the working file and the BI file stay as they were. "
-                          + (str(error) if error else "See the failed checks."))
+    copy = warehouse.writable(context)
+    with closing(connect(copy)) as con:
+        ensure_raw_schema(con)   # the sources exist even before the first file arrives
+    n_nodes = len(context.selected_asset_keys)    # models and seeds; tests are checks
+    with step("dbt build", context) as progress, dbt_environment(copy):
+        invocation = dbt.cli(args, context=context, raise_on_error=False)
+        events, n_built = [], 0
+        for event in invocation.stream():
+            events.append(event)
+            if isinstance(event, Output):
+                n_built += 1
+                say(f"dbt    {n_built}/{n_nodes} {'.'.join(context.asset_key_for_output(event.output_name).path)}")
+        n_tests = sum(isinstance(e, AssetCheckResult) for e in events)
+        failed = "" if invocation.is_successful() else "; the build FAILED"
+        progress.summary = f"{n_built} of {n_nodes} models and seeds, {n_tests} tests{failed}"
+    with closing(connect(copy)) as con:
+        events = [with_model_metadata(context, con, event) for event in events]
+    if not invocation.is_successful():
+        yield from events    # what built and which checks failed, before the copy is dropped
+        error = invocation.get_error()
+        first_line = str(error).strip().splitlines()[0] if error else "see the failed checks"
+        raise Failure(f"dbt build failed, the working file and the BI file stay as they were: {first_line}")
     yield from events
 
 

@@ -1,15 +1,14 @@
 """inbox -> raw: one asset per input family, all loaded by one pass over the inbox."""
 from contextlib import closing
 
-
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, MetadataValue, multi_asset
 
 from ingest import FAMILIES, ingest_inbox
 from warehouse import connect
-from warehouse.building import building
 
 from ..metadata import markdown_table, relation_metadata
-from ..resources import WAREHOUSE_POOL, WarehouseResource
+from ..progress import say, step
+from ..resources import WarehouseResource
 
 RAW_KEYS = {family.name: AssetKey(["raw", family.name]) for family in FAMILIES}
 LEDGER_KEY = AssetKey(["raw", "ingested_files"])
@@ -21,14 +20,20 @@ LEDGER_KEY = AssetKey(["raw", "ingested_files"])
            for name, key in RAW_KEYS.items()]
     + [AssetSpec(LEDGER_KEY, group_name="raw", kinds={"duckdb", "python"},
                  description="The ledger: one row per inbox file seen (loaded, duplicate, rejected)")],
-    pool=WAREHOUSE_POOL,
 )
 def raw_families(context: AssetExecutionContext, warehouse: WarehouseResource):
-    """Ingest every new inbox file (SPEC §2): family by header, one transaction per file, into a
-    copy of the working file that replaces it when every file is done."""
-    with building(warehouse.settings.warehouse) as copy, closing(connect(copy)) as con:
+    """Ingest every new inbox file (SPEC §2): family by header, one transaction per file, into the
+    run's copy of the working file (committed with the rest of the run)."""
+    copy = warehouse.writable(context)
+    with step("ingest", context) as progress, closing(connect(copy)) as con:
         results = ingest_inbox(con, warehouse.settings.inbox,
-                               on_file=lambda r: context.log.info(f"{r.file}: {r.status} {r.reason or ''}"))
+                               on_file=lambda r: say(f"file   {r.file}: {r.status}"
+                                                     f"{f' {r.rows:,} rows' if r.rows else ''}"
+                                                     f"{f' ({r.reason})' if r.reason else ''}", context))
+        loaded = [r for r in results if r.status == "loaded"]
+        progress.summary = (f"{len(loaded)} files loaded ({sum(r.rows for r in loaded):,} rows), "
+                            f"{sum(r.status == 'rejected' for r in results)} rejected, "
+                            f"{sum(r.status == 'unchanged' for r in results)} unchanged")
         ledger = relation_metadata(con, "raw.ingested_files")
         ledger["files this run"] = MetadataValue.md(markdown_table(
             ["file", "status", "family", "encoding", "rows", "reason"],

@@ -1,7 +1,8 @@
 """What service staff open, written after each publication from the published BI file."""
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
-
 import datetime as dt
+from contextlib import closing
+
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from reports.period_report import latest_closed_periods, write_period_report
 from reports.service_lists import COMPLETENESS_HEADERS, completeness_counts, completeness_rows
@@ -10,6 +11,7 @@ from warehouse import connect
 
 from ..metadata import markdown_table
 from ..partitions import period_keys
+from ..progress import step
 from ..resources import WarehouseResource
 from .publish import bi_published_file
 
@@ -20,15 +22,12 @@ COMPLETENESS_FILE = "completeness.xlsx"
 def completeness_report(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     """Per Five-Year Plan, the enterprise clients with commissions that are not complete and what
     each lacks (Chinese headers), so that a person can fill the gaps: the paper kept 315."""
-    con = connect(warehouse.settings.bi, read_only=True)
-    try:
+    with step("completeness report", context), closing(connect(warehouse.settings.bi, read_only=True)) as con:
         counts = completeness_counts(con)
         with_gaps = {period for period, *_ in counts}
         sheets = {period: (COMPLETENESS_HEADERS, completeness_rows(con, period))
                   for period in period_keys("five_year") if period in with_gaps}
-    finally:
-        con.close()
-    path = write_workbook(warehouse.settings.reports_dir / COMPLETENESS_FILE, sheets)
+        path = write_workbook(warehouse.settings.reports_dir / COMPLETENESS_FILE, sheets)
     first = next(iter(sheets.values()), (COMPLETENESS_HEADERS, []))
     return MaterializeResult(metadata={
         "path": MetadataValue.path(str(path)),
@@ -43,8 +42,10 @@ def completeness_report(context: AssetExecutionContext, warehouse: WarehouseReso
 def period_reports(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     """The HTML reports of the latest closed year and Five-Year Plan (any other period: the
     year and five_year reviews, or `chaxin report --period KEY`)."""
-    periods = latest_closed_periods(warehouse.settings.bi, dt.date.today())
-    paths = [write_period_report(warehouse.settings.bi, key, warehouse.settings.reports_dir) for key in periods]
+    with step("period reports", context) as progress:
+        periods = latest_closed_periods(warehouse.settings.bi, dt.date.today())
+        paths = [write_period_report(warehouse.settings.bi, key, warehouse.settings.reports_dir) for key in periods]
+        progress.summary = ", ".join(periods)
     return MaterializeResult(metadata={
         "dagster/row_count": MetadataValue.int(len(paths)),
         "preview": MetadataValue.md(markdown_table(["period", "report"], list(zip(periods, map(str, paths))))),

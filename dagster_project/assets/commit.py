@@ -1,0 +1,32 @@
+"""The run's writes made visible together: its copy of the working file renamed into place."""
+
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+
+from ..checks import CHECKS
+from ..progress import step
+from ..resources import WarehouseResource
+from .dbt import warehouse_models
+from .raw import LEDGER_KEY, RAW_KEYS
+
+# Dagster makes an asset wait for the blocking checks of its direct parents only: depending on
+# every asset that has one (beyond the dbt tests, which fail the dbt step itself) is what keeps a
+# wrong result out of the working file, and so out of the BI file.
+GATED_KEYS = sorted({spec.asset_key for check in CHECKS for spec in check.check_specs if spec.blocking},
+                    key=lambda key: key.to_user_string())
+
+
+@asset(key=["warehouse", "working_file"], group_name="warehouse", kinds={"duckdb"},
+       deps=[*RAW_KEYS.values(), LEDGER_KEY, *warehouse_models.keys, *GATED_KEYS])
+def working_file(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+    """CHAXIN_WAREHOUSE after this run: the run's copy, written by ingest and dbt and passed by every
+    blocking check, renamed over the working file in one step (SPEC §8: a run killed anywhere
+    leaves raw and the marts as they were before it, or as after it)."""
+    with step("commit", context) as progress:
+        committed = warehouse.commit()
+        progress.summary = "the run's writes are in the working file" if committed else "nothing written"
+    path = warehouse.settings.warehouse
+    return MaterializeResult(metadata={
+        "path": MetadataValue.path(str(path)),
+        "size (MB)": MetadataValue.float(round(path.stat().st_size / 1e6, 1) if path.exists() else 0.0),
+        "committed by this run": MetadataValue.bool(committed),
+    })

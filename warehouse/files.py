@@ -1,0 +1,42 @@
+"""Files that appear whole or not at all: written under a temporary name, renamed into place.
+
+A killed writer leaves only its temporary file, which the next holder of the writer lock removes
+(`leftovers`); nobody ever opens a half-written file.
+"""
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+TEMP_SUFFIX = ".chaxin-tmp"
+BUILDING_SUFFIX = ".building"
+
+
+def building_path(working: Path, run_id: str) -> Path:
+    """The copy of the working file that one run writes (SPEC §8: before or after, per run)."""
+    return working.with_name(f".{working.name}.{run_id}{BUILDING_SUFFIX}")
+
+
+@contextmanager
+def written_atomically(target: Path):
+    """Yield a temporary path beside `target`; on success it replaces `target`, else it is removed."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f".{target.name}.{os.getpid()}{TEMP_SUFFIX}")
+    temp.unlink(missing_ok=True)
+    try:
+        yield temp
+        os.replace(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def leftovers(working: Path, *others: Path) -> list[Path]:
+    """What killed writers leave: building copies of the working file (and their WAL), and the
+    temporary files of atomic writes beside each of `others` (a file) or inside it (a folder)."""
+    found = [p for p in working.parent.glob(f".{working.name}.*")
+             if p.name.endswith((BUILDING_SUFFIX, BUILDING_SUFFIX + ".wal"))]
+    for other in others:   # ".tmp": what publication named its temporary file before TEMP_SUFFIX
+        folder, pattern = (other, f"*{TEMP_SUFFIX}") if other.is_dir() else (other.parent, f".{other.name}.*tmp")
+        found += folder.glob(pattern) if folder.is_dir() else []
+    return sorted(found)
