@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 MANIFEST := dbt/target/manifest.json
 DBT_SOURCES := $(shell find dbt -path dbt/target -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print)
 
-.PHONY: demo test install browser benchmark clean ui
+.PHONY: demo test test-slow install browser benchmark clean ui
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,7 +33,11 @@ demo: install
 	$(BIN)/chaxin run
 
 test: install browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not slow"
+
+# The long checks (the kill matrix): under 30 minutes; .ci/run runs them after `make test`.
+test-slow: install
+	$(BIN)/python -m pytest -m slow
 
 benchmark: install
 	$(BIN)/python benchmarks/ingest_staging.py

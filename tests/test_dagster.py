@@ -77,7 +77,8 @@ def test_sensor_requests_one_run_per_new_file_once_it_has_settled(built, tmp_pat
                                               bi=settings.bi))["warehouse"]
 
     def tick(cursor):
-        result = inbox_sensor(build_sensor_context(cursor=cursor, resources={"warehouse": warehouse}))
+        with build_sensor_context(cursor=cursor, resources={"warehouse": warehouse}) as context:
+            result = inbox_sensor(context)
         return result.run_requests or [], result.cursor
 
     first, cursor = tick(None)               # everything is new: wait for it to settle
@@ -138,13 +139,18 @@ def test_a_broken_alias_seed_fails_a_blocking_check_and_keeps_the_bi_file(built,
     assert (hashlib.sha256(settings.bi.read_bytes()).hexdigest(), os.stat(settings.bi).st_mtime_ns) == published
 
 
-def test_publication_waits_for_every_blocking_check():
-    """Dagster holds an asset only for its direct parents' blocking checks: the BI file must wait
-    for the Great Expectations steps and the paper-filter check, not just for dbt."""
+def test_the_commit_and_publication_wait_for_every_blocking_check():
+    """Dagster holds an asset only for its direct parents' blocking checks: the commit of the run's
+    copy must wait for the Great Expectations steps and the paper-filter check, not just for dbt;
+    the BI file waits for the commit."""
     from dagster._core.execution.api import create_execution_plan
 
     plan = create_execution_plan(defs.resolve_job_def("warehouse_job"))
-    step = next(s for s in plan.steps if s.key == "bi__published_file")
-    upstream = {h.step_key for i in step.step_inputs for h in i.get_step_output_handle_dependencies()}
-    assert {"warehouse_models", "raw_expectations", "warehouse_expectations",
-            "marts__mart_tier_summary_tiers_count_the_complete_enterprises"} <= upstream
+
+    def upstream(key):
+        step = next(s for s in plan.steps if s.key == key)
+        return {h.step_key for i in step.step_inputs for h in i.get_step_output_handle_dependencies()}
+
+    assert {"raw_families", "warehouse_models", "raw_expectations", "warehouse_expectations",
+            "marts__mart_tier_summary_tiers_count_the_complete_enterprises"} <= upstream("warehouse__working_file")
+    assert "warehouse__working_file" in upstream("bi__published_file")

@@ -3,6 +3,7 @@
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from ..checks import CHECKS
+from ..metadata import markdown_table
 from ..progress import step
 from ..resources import WarehouseResource
 from .dbt import warehouse_models
@@ -25,8 +26,13 @@ def working_file(context: AssetExecutionContext, warehouse: WarehouseResource) -
         committed = warehouse.commit()
         progress.summary = "the run's writes are in the working file" if committed else "nothing written"
     path = warehouse.settings.warehouse
+    with warehouse.connection(read_only=True) as con:
+        schemas = con.execute("""select schema_name, count(*), sum(estimated_size) from duckdb_tables()
+                                 group by all order by all""").fetchall()
     return MaterializeResult(metadata={
+        "dagster/row_count": MetadataValue.int(sum(int(n_rows) for *_, n_rows in schemas)),
+        "preview": MetadataValue.md(markdown_table(["schema", "tables", "rows"], schemas)),
         "path": MetadataValue.path(str(path)),
-        "size (MB)": MetadataValue.float(round(path.stat().st_size / 1e6, 1) if path.exists() else 0.0),
+        "size (MB)": MetadataValue.float(round(path.stat().st_size / 1e6, 1)),
         "committed by this run": MetadataValue.bool(committed),
     })
