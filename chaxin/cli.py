@@ -8,18 +8,38 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from rich.table import Table
 
 from . import views
 from .settings import Settings
-from .views import DATA_DOCS, console
+from .views import DATA_DOCS, console, error_console
+
+
+class UsageError(Exception):
+    """A user's mistake in the command line: said in one line, exit code 2, before any slow work."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="chaxin", description="Client warehouse of a novelty-search station")
+    try:
+        args = parser().parse_args(argv)
+        return COMMANDS[args.command](args)
+    except UsageError as e:
+        error_console.print(f"[bold red]error:[/] {e}")
+        return 2
+
+
+def parser() -> Parser:
+    parser = Parser(prog="chaxin", description="Client warehouse of a novelty-search station")
     sub = parser.add_subparsers(dest="command", required=True)
 
     demo = sub.add_parser("demo", help="write the demo inbox (a synthetic station)")
@@ -33,28 +53,57 @@ def main(argv: list[str] | None = None) -> int:
                        ("actions", "a quarter's action list and survey targets for service staff"),
                        ("quality", "a period's completeness report: the enterprise clients that lack something"),
                        ("report", "a period's HTML report: tiers, transitions, source mix, satisfaction, value")):
-        p = sub.add_parser(name, help=text)
-        p.add_argument("--inbox")
-        p.add_argument("--warehouse")
-        p.add_argument("--bi")
+        p = sub.add_parser(name, help=text, description=text)
+        p.add_argument("--inbox", help="the folder of export files (CHAXIN_INBOX; default data/inbox)")
+        p.add_argument("--warehouse", help="the working DuckDB file (CHAXIN_WAREHOUSE; default data/warehouse.duckdb)")
+        p.add_argument("--bi", help="the published PII-free BI file (CHAXIN_BI; default data/bi.duckdb)")
         if name == "run":
             p.add_argument("--vars", help="JSON of SPEC §5 weights for this run, e.g. '{\"loyalty_high_threshold\": 55}'")
         if name == "actions":
-            p.add_argument("--quarter", required=True, help="e.g. 2010Q4")
+            p.add_argument("--quarter", required=True, help="the quarter, e.g. 2010Q4")
             p.add_argument("--out", help="write an XLSX: one sheet with all rows, one per searcher")
         if name == "report":
-            p.add_argument("--period", required=True, help="2010Q4, 2010 or 2006-2010")
+            p.add_argument("--period", required=True, help="2010Q4, 2010 or a Five-Year Plan such as 2006-2010")
             p.add_argument("--out", help="folder for the HTML file (default: the reports folder)")
         if name == "quality":
-            p.add_argument("--period", required=True, help="2010Q4, 2010 or 2006-2010")
+            p.add_argument("--period", required=True, help="2010Q4, 2010 or a Five-Year Plan such as 2006-2010")
             p.add_argument("--out", help="write an XLSX with Chinese headers instead of printing")
-
-    args = parser.parse_args(argv)
-    return COMMANDS[args.command](args)
+    return parser
 
 
 def _settings(args) -> Settings:
     return Settings.load(getattr(args, "inbox", None), getattr(args, "warehouse", None), getattr(args, "bi", None))
+
+
+def _period(key: str, grain: str | None = None) -> str:
+    from warehouse.periods import NotAPeriod, checked_period_key
+
+    try:
+        checked_period_key(key, grain)
+    except NotAPeriod as e:
+        raise UsageError(str(e)) from None
+    return key
+
+
+def _published(settings: Settings) -> Path:
+    if not settings.bi.exists():
+        raise UsageError(f"nothing published yet at {settings.bi}: run `chaxin run` first")
+    return settings.bi
+
+
+def _writable(out: str | None, folder: bool = False) -> Path | None:
+    """--out, checked before any work: an existing folder (or file) we may write, or one we may create."""
+    if out is None:
+        return None
+    path = Path(out).absolute()
+    if path.exists() and path.is_dir() != folder:
+        raise UsageError(f"--out {out} is a {'file' if folder else 'folder'}: give a {'folder' if folder else 'file name'}")
+    nearest = next(p for p in (path, *path.parents) if p.exists())   # what exists of it, or above it
+    writable = nearest.is_dir() and os.access(nearest, os.W_OK) if nearest != path else os.access(path, os.W_OK)
+    if not writable:
+        raise UsageError(f"--out {out} cannot be written ({nearest} is not a folder you may write in): "
+                         "choose another place")
+    return path
 
 
 def cmd_demo(args) -> int:
@@ -69,28 +118,52 @@ def cmd_demo(args) -> int:
     return 0
 
 
+@contextmanager
+def _writing(out: Path):
+    """Writing --out: a place that refuses the file (permissions, a special file system) in one line."""
+    try:
+        yield
+    except OSError as e:
+        raise UsageError(f"--out {out} cannot be written ({e.strerror or e}): choose another place") from None
+    except Exception as e:   # xlsxwriter wraps the OSError in its FileCreateError
+        if not isinstance(e.__context__, OSError):
+            raise
+        raise UsageError(f"--out {out} cannot be written ({e.__context__.strerror}): choose another place") from None
+
+
 def _run(settings: Settings, job_name: str, what: str, dbt_vars: dict | None = None):
     """Run a job in-process and show the files it ingested; None when there is no inbox."""
+    if not settings.inbox.is_dir():
+        raise UsageError(f"inbox {settings.inbox} does not exist: create it and put the exports there, "
+                         "or give --inbox (CHAXIN_INBOX)")
     from dagster_project.progress import say as progress
     from dagster_project.runner import run_job
 
-    if not settings.inbox.is_dir():
-        console.print(f"[bold red]error:[/] inbox {settings.inbox} does not exist")
-        return None
     started = dt.datetime.now()
     log_file = settings.dagster_home / "logs" / f"{job_name}.log"
     progress(f"{what} (Dagster job {job_name}, in-process; steps below, the dbt log in {log_file})")
     try:
         outcome = run_job(settings, job_name, log_file=log_file, dbt_vars=dbt_vars)
-    except OSError as e:   # the run's own storage (DAGSTER_HOME) unwritable or full
-        console.print(f"[bold red]error:[/] {e.strerror or e} ({e.filename or settings.dagster_home}); "
-                      "the warehouse and the BI file are unchanged")
+    except Exception as e:
+        if not _is_storage_error(e):
+            raise
+        cause = str(getattr(e, "orig", None) or e).splitlines()[0]
+        console.print(f"[bold red]error:[/] cannot write Dagster's run records in {settings.dagster_home} "
+                      f"({cause}): is the disk full or read-only? The warehouse and the BI file are unchanged")
         return None
     if "warehouse/working_file" in outcome.materialized:   # else the run changed nothing to show
         views.ledger(settings, since=started)
     if any(failure.startswith("warehouse_models") for failure in outcome.failures):
         console.print(f"the run's dbt log: {log_file}")
     return outcome
+
+
+def _is_storage_error(error: Exception) -> bool:
+    """The run's own storage (DAGSTER_HOME) full or unwritable: OSError, or SQLite's through SQLAlchemy."""
+    import sqlite3
+
+    return isinstance(error, (OSError, sqlite3.OperationalError)) or isinstance(
+        getattr(error, "orig", None), sqlite3.OperationalError)
 
 
 def cmd_ingest(args) -> int:
@@ -104,8 +177,12 @@ def cmd_ingest(args) -> int:
 
 def cmd_run(args) -> int:
     settings = _settings(args)
-    outcome = _run(settings, "warehouse_job", "ingest, dbt build with tests, publish",
-                   json.loads(args.vars) if args.vars else None)
+    try:
+        dbt_vars = json.loads(args.vars) if args.vars else None
+    except json.JSONDecodeError as e:
+        raise UsageError(f"--vars is not JSON ({e.msg} at character {e.pos}): e.g. "
+                         "'{\"loyalty_high_threshold\": 55}'") from None
+    outcome = _run(settings, "warehouse_job", "ingest, dbt build with tests, publish", dbt_vars)
     if outcome is None:
         return 1
     if "warehouse/working_file" in outcome.materialized:
@@ -129,8 +206,7 @@ def cmd_status(args) -> int:
 
     settings = _settings(args)
     if not settings.warehouse.exists():
-        console.print(f"no warehouse at {settings.warehouse} yet: run `chaxin run`")
-        return 1
+        raise UsageError(f"no warehouse at {settings.warehouse} yet: run `chaxin run` first")
     views.ledger(settings)
     views.quarantine(settings)
     latest = latest_run_checks(settings)
@@ -144,26 +220,23 @@ def cmd_status(args) -> int:
 
 
 def cmd_quality(args) -> int:
-    from dagster_project.partitions import parse_period_key
-    from warehouse import connect
+    settings = _settings(args)
+    period, out, bi = _period(args.period), _writable(args.out), _published(settings)
     from reports.service_lists import COMPLETENESS_HEADERS, completeness_rows
     from reports.xlsx import write_workbook
+    from warehouse import connect
 
-    settings = _settings(args)
-    parse_period_key(args.period)
-    if not settings.bi.exists():
-        console.print("[bold red]error:[/] nothing published yet: run `chaxin run`")
-        return 1
-    con = connect(settings.bi, read_only=True)
+    con = connect(bi, read_only=True)
     try:
-        rows = completeness_rows(con, args.period)
+        rows = completeness_rows(con, period)
     finally:
         con.close()
-    if args.out:
-        write_workbook(Path(args.out), {args.period: (COMPLETENESS_HEADERS, rows)})
-        console.print(f"{len(rows)} incomplete enterprise clients of {args.period} written to {args.out}")
+    if out:
+        with _writing(out):
+            write_workbook(out, {period: (COMPLETENESS_HEADERS, rows)})
+        console.print(f"{len(rows)} incomplete enterprise clients of {period} written to {out}")
         return 0
-    table = Table(*COMPLETENESS_HEADERS[:4], title=f"completeness {args.period}: {len(rows)} enterprise clients to complete")
+    table = Table(*COMPLETENESS_HEADERS[:4], title=f"completeness {period}: {len(rows)} enterprise clients to complete")
     for row in rows:
         table.add_row(*(str(v) if v is not None else "" for v in row[:4]))
     console.print(table)
@@ -171,22 +244,19 @@ def cmd_quality(args) -> int:
 
 
 def cmd_actions(args) -> int:
-    from dagster_project.partitions import parse_period_key
+    settings = _settings(args)
+    quarter, out, bi = _period(args.quarter, "quarter"), _writable(args.out), _published(settings)
     from reports.service_lists import ALL_SHEET, action_list_sheets
     from reports.xlsx import write_workbook
     from warehouse import connect
 
-    settings = _settings(args)
-    grain, *_ = parse_period_key(args.quarter)
-    if grain != "quarter" or not settings.bi.exists():
-        console.print("[bold red]error:[/] give a quarter such as 2010Q4, after `chaxin run` has published")
-        return 1
-    con = connect(settings.bi, read_only=True)
+    con = connect(bi, read_only=True)
     try:
-        if args.out:
-            sheets = action_list_sheets(con, args.quarter)
-            write_workbook(Path(args.out), sheets)
-            console.print(f"{len(sheets[ALL_SHEET][1])} rows for {len(sheets) - 1} searchers written to {args.out}")
+        if out:
+            sheets = action_list_sheets(con, quarter)
+            with _writing(out):
+                write_workbook(out, sheets)
+            console.print(f"{len(sheets[ALL_SHEET][1])} rows for {len(sheets) - 1} searchers written to {out}")
             return 0
         actions = con.execute("""
             select searcher, display_name, action_zh, origin_period_key, due_date, status
@@ -209,14 +279,12 @@ def cmd_actions(args) -> int:
 
 
 def cmd_report(args) -> int:
+    settings = _settings(args)
+    period, out, bi = _period(args.period), _writable(args.out, folder=True), _published(settings)
     from reports.period_report import write_period_report
 
-    settings = _settings(args)
-    if not settings.bi.exists():
-        console.print("[bold red]error:[/] nothing published yet: run `chaxin run`")
-        return 1
-    with console.status(f"writing the {args.period} report"):
-        path = write_period_report(settings.bi, args.period, Path(args.out) if args.out else settings.reports_dir)
+    with console.status(f"writing the {period} report"), _writing(out or settings.reports_dir):
+        path = write_period_report(bi, period, out or settings.reports_dir)
     console.print(f"report written: {path}")
     return 0
 

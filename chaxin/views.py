@@ -11,6 +11,7 @@ from rich.table import Table
 from .settings import Settings
 
 console = Console(soft_wrap=True)   # a message is one line, however long; tables still fit
+error_console = Console(stderr=True, soft_wrap=True)
 DATA_DOCS = "gx/uncommitted/data_docs/local_site/index.html"   # inside the quality folder
 STATUS_STYLE = {"loaded": "green", "duplicate": "yellow", "rejected": "bold red"}
 

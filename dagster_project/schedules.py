@@ -2,7 +2,7 @@
 from dagster import RunRequest, ScheduleEvaluationContext, schedule
 
 from .jobs import quarterly_job
-from .partitions import closed_quarter_before
+from warehouse.periods import closed_quarter_before
 
 
 @schedule(job=quarterly_job, cron_schedule="0 6 1 1,4,7,10 *", execution_timezone="Asia/Shanghai",

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from plotly.offline import get_plotlyjs
 
-from dagster_project.partitions import parse_period_key
+from warehouse.periods import parse_period_key
 from warehouse.files import written_atomically
 
 from .service_lists import TIER_ZH

@@ -158,18 +158,28 @@ def test_a_full_disk_fails_in_one_line_and_leaves_the_files_intact(built, small_
     shutil.copyfile(source.bi, settings.bi)
     (settings.inbox / "2011_commissions.csv").write_text(NEW_EXPORT, encoding="utf-8")
     working_before, bi_before = digest(settings.warehouse), digest(settings.bi)
-    free = shutil.disk_usage(small_disk).free
-    (small_disk / "filler").write_bytes(b"\0" * (free - 4_000_000))    # 4 MB left: less than one copy
+    filler = small_disk / "filler"
 
-    run = LiveRun(settings)
-    assert run.finish() == 1
-    errors = [line for line in run.stdout.splitlines() if line.startswith(("failed:", "error:"))]
-    assert len(errors) == 1 and ("disk space" in errors[0] or "No space left" in errors[0]), run.stdout
-    assert "Traceback" not in run.stdout + run.stderr
-    assert digest(settings.warehouse) == working_before and digest(settings.bi) == bi_before
-    assert not leftovers(settings.warehouse.parent, settings.reports_dir)
+    def fill(leave: int) -> None:
+        filler.unlink(missing_ok=True)
+        with filler.open("wb") as f:
+            try:
+                f.write(b"\0" * (shutil.disk_usage(small_disk).free - leave))
+            except OSError:
+                pass                                   # full to the last byte
 
-    (small_disk / "filler").unlink()                  # space freed: the next run completes the work
+    for leave, expected in ((0, "is the disk full"),            # not even Dagster's run records fit
+                            (4_000_000, "not enough disk space")):   # room for records, not for a copy
+        fill(leave)
+        run = LiveRun(settings)
+        assert run.finish() == 1
+        errors = [line for line in run.stdout.splitlines() if line.startswith(("failed:", "error:"))]
+        assert len(errors) == 1 and expected in errors[0], run.stdout
+        assert "Traceback" not in run.stdout + run.stderr
+        assert digest(settings.warehouse) == working_before and digest(settings.bi) == bi_before
+        assert not leftovers(settings.warehouse.parent, settings.reports_dir)
+
+    filler.unlink()                                    # space freed: the next run completes the work
     run = LiveRun(settings)
     assert run.finish() == 0, run.stderr
     with closing(connect(settings.warehouse, read_only=True)) as con:

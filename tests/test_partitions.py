@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from dagster_project.partitions import closed_quarter_before, parse_period_key, period_keys
+from warehouse.periods import closed_quarter_before, parse_period_key, period_keys
 
 D = dt.date
 

@@ -10,7 +10,7 @@ from reports.xlsx import write_workbook
 from warehouse import connect
 
 from ..metadata import markdown_table
-from ..partitions import period_keys
+from warehouse.periods import period_keys
 from ..progress import step
 from ..resources import WarehouseResource
 from .publish import bi_published_file

@@ -8,9 +8,10 @@ from reports.period_report import write_period_report
 from reports.service_lists import action_list_sheets
 from reports.xlsx import write_workbook
 from warehouse import connect
+from warehouse.periods import parse_period_key
 
 from ..metadata import query_markdown
-from ..partitions import PARTITIONS, parse_period_key
+from ..partitions import PARTITIONS
 from ..resources import WarehouseResource
 from .publish import bi_published_file
 
