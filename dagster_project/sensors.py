@@ -7,7 +7,7 @@ tick (a file still being copied in waits), and only if its bytes are not already
 import json
 from pathlib import Path
 
-from dagster import RunRequest, SensorEvaluationContext, SensorResult, SkipReason, sensor
+from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SensorResult, SkipReason, sensor
 
 from ingest.load import inbox_files
 from ingest.readers import fingerprint
@@ -48,7 +48,8 @@ def new_file_requests(inbox: Path, cursor: dict, known: set[str]) -> tuple[list[
     return requests, {"seen": next_seen, "requested": sorted(requested)}
 
 
-@sensor(job=warehouse_job, minimum_interval_seconds=30, name="inbox_sensor")
+# Running from the start: a dropped file starts a run without anyone finding a toggle first.
+@sensor(job=warehouse_job, minimum_interval_seconds=30, name="inbox_sensor", default_status=DefaultSensorStatus.RUNNING)
 def inbox_sensor(context: SensorEvaluationContext, warehouse: WarehouseResource):
     cursor = json.loads(context.cursor) if context.cursor else {}
     requests, next_cursor = new_file_requests(warehouse.settings.inbox, cursor, ledger_hashes(warehouse.settings.bi))

@@ -30,7 +30,9 @@ def test_definitions_declare_partitions_schedule_sensor_jobs_and_checks():
     assert five == ["2006-2010", "2011-2015", "2016-2020", "2021-2025", "2026-2030"]
     schedule = defs.resolve_schedule_def("quarterly_refresh_schedule")
     assert schedule.cron_schedule == "0 6 1 1,4,7,10 *" and schedule.job_name == "quarterly_job"
-    assert defs.resolve_sensor_def("inbox_sensor").job_name == "warehouse_job"
+    sensor = defs.resolve_sensor_def("inbox_sensor")
+    assert sensor.job_name == "warehouse_job"
+    assert (schedule.default_status.value, sensor.default_status.value) == ("RUNNING", "RUNNING")
     assert {j for j in ("warehouse_job", "ingest_job", "transform_job", "quarterly_job") if defs.resolve_job_def(j)}
     checks = {key.name: key for key in defs.resolve_asset_graph().asset_check_keys}
     assert checks["tiers_count_the_complete_enterprises"].asset_key.path == ["marts", "mart_tier_summary"]
