@@ -22,11 +22,12 @@ $(MANIFEST): $(STAMP) $(DBT_SOURCES)
 
 install: $(STAMP) $(MANIFEST)
 
-# The report test opens the page in Debian's Chromium, with a CJK font to draw the Chinese.
+# The report test opens the page in Debian's Chromium, with a CJK font to draw the Chinese, prints
+# it to PDF and looks at each page (poppler's pdfinfo and pdftoppm).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 browser:
-	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -q "WenQuanYi Zen Hei" || \
-	  ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-wqy-zenhei)
+	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null && fc-list 2>/dev/null | grep -q "WenQuanYi Zen Hei" || \
+	  ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-wqy-zenhei poppler-utils)
 
 demo: install
 	$(BIN)/chaxin demo data/inbox

@@ -15,9 +15,11 @@ from plotly.offline import get_plotlyjs
 from warehouse.periods import parse_period_key
 from warehouse.files import written_atomically
 
-from .service_lists import TIER_ZH
+from .service_lists import NATURE_ZH, TIER_ZH
 
 TIER_COLOURS = {"key": "#c00000", "potential_key": "#ed7d31", "general": "#4472c4"}
+CHART_WIDTH = 700      # px: fits the printable width of A4 portrait, so a printed chart is never cut
+FIRST_TIER = "新增"     # a client without a tier in the previous period
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
                         autoescape=select_autoescape(["html"]))
 
@@ -60,13 +62,15 @@ def _q(con, sql: str, *params) -> list[tuple]:
 def _render(con, grain: str, key: str, window: str) -> str:
     tiers = dict(_q(con, "select tier, n_clients from bi_mart_tier_summary where grain = ? and period_key = ?",
                     grain, key))
-    transitions = _q(con, """select coalesce(previous_tier, 'new') as previous, tier, count(*)
-                             from bi_fct_client_period where grain = ? and period_key = ? and tier is not null
-                             group by all order by all""", grain, key)
+    transitions = [(TIER_ZH.get(previous, FIRST_TIER), TIER_ZH[tier], n) for previous, tier, n in _q(
+        con, """select previous_tier, tier, count(*)
+                from bi_fct_client_period where grain = ? and period_key = ? and tier is not null
+                group by all order by all""", grain, key)]
     previous = _q(con, """select max(period_key) from bi_fct_client_period
                           where grain = ? and period_key < ?""", grain, key)[0][0]
-    mix = _q(con, """select nature, n_clients, client_share, n_commissions from bi_mart_source_mix
-                     where grain = ? and period_key = ? order by n_clients desc""", grain, key)
+    mix = [(NATURE_ZH.get(nature, nature), *rest) for nature, *rest in _q(
+        con, """select nature, n_clients, client_share, n_commissions from bi_mart_source_mix
+                where grain = ? and period_key = ? order by n_clients desc""", grain, key)]
     points = _q(con, """select rd_points, loyalty_points, coalesce(tier, 'untiered') from bi_fct_client_period
                         where grain = ? and period_key = ? and nature = 'enterprise'""", grain, key)
     # over time: every year (every quarter, for a quarter's report) up to the period's end
@@ -92,7 +96,7 @@ def _render(con, grain: str, key: str, window: str) -> str:
                                           orientation="h")),
     }
     return TEMPLATES.get_template("period_report.html").render(
-        title=f"查新客户分析报告 {key}", window=window, published_at=published_at,
+        title=f"查新客户分析报告 {key}", period_key=key, window=window, published_at=published_at,
         plotly_js=get_plotlyjs(), figures=figures,
         tiers=[(t, TIER_ZH[t], tiers.get(t, 0)) for t in TIER_ZH], tiered_total=sum(tiers.values()),
         transitions=transitions, previous_period=previous, source_mix=mix, value_clients=value,
@@ -102,14 +106,14 @@ def _render(con, grain: str, key: str, window: str) -> str:
 
 def _figure(*traces, **layout) -> str:
     figure = go.Figure(data=list(traces))
-    figure.update_layout(height=360, margin=dict(l=40, r=20, t=20, b=40), **layout)
-    return figure.to_html(full_html=False, include_plotlyjs=False)
+    figure.update_layout(width=CHART_WIDTH, height=360, margin=dict(l=40, r=20, t=20, b=40), **layout)
+    return figure.to_html(full_html=False, include_plotlyjs=False, config={"displayModeBar": False})
 
 
 def _transitions_figure(transitions) -> str:
     sources = sorted({p for p, _, _ in transitions})
-    targets = list(TIER_ZH)
-    labels = [f"{s} (before)" for s in sources] + [TIER_ZH[t] for t in targets]
+    targets = list(TIER_ZH.values())
+    labels = [f"{s}（上期）" for s in sources] + targets
     link = dict(source=[sources.index(p) for p, _, _ in transitions],
                 target=[len(sources) + targets.index(t) for _, t, _ in transitions],
                 value=[n for _, _, n in transitions])
@@ -121,6 +125,8 @@ def _scatter(points) -> str:
                          mode="markers", name=tier, marker=dict(color=TIER_COLOURS.get(tier, "#a5a5a5"), size=7,
                                                                  opacity=0.7))
               for tier in [*TIER_COLOURS, "untiered"]]
+    for trace in traces:
+        trace.name = TIER_ZH.get(trace.name, "未分级")
     return _figure(*traces, xaxis_title="R&D strength points (strong ≥ 40)",
                    yaxis_title="loyalty points (high ≥ 60)",
                    shapes=[dict(type="line", x0=40, x1=40, y0=0, y1=100, line=dict(dash="dot")),

@@ -35,6 +35,9 @@ def completeness_counts(con: duckdb.DuckDBPyConnection, grain: str = "five_year"
 
 
 TIER_ZH = {"key": "重点用户", "potential_key": "潜在重点用户", "general": "一般用户"}
+# The words staff read for the warehouse's codes (SPEC §2.1 natures, §5 transitions).
+NATURE_ZH = {"cas": "中科院", "enterprise": "企业", "university": "高校", "institute": "院所", "other": "其他"}
+TRANSITION_ZH = {"new": "新增", "up": "上升", "down": "下降", "same": "不变"}
 STATUS_ZH = {"done": "已完成", "open": "待办", "overdue": "逾期"}
 ACTION_HEADERS = ["查新员", "客户名称", "类型", "事项", "原因", "来自季度", "到期日", "状态", "完成日期"]
 ALL_SHEET, UNASSIGNED = "全部", "未分配"

@@ -26,6 +26,7 @@ def _write(path: Path, sheets: dict[str, tuple[list[str], list[tuple]]]) -> None
         sheet = book.add_worksheet(_sheet_name(name))
         sheet.write_row(0, 0, headers, header)
         sheet.freeze_panes(1, 0)
+        _print_setup(sheet)
         widths = [len(h) * 2 + 2 for h in headers]
         for r, row in enumerate(rows, start=1):
             for c, value in enumerate(row):
@@ -43,6 +44,17 @@ def _write(path: Path, sheets: dict[str, tuple[list[str], list[tuple]]]) -> None
         if rows:
             sheet.autofilter(0, 0, len(rows), len(headers) - 1)
     book.close()
+
+
+def _print_setup(sheet) -> None:
+    """Printed as staff read it: A4 landscape, every column on one page wide, the header row
+    repeated on each page, page numbers in the footer."""
+    sheet.set_paper(9)                 # A4
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)           # one page wide, as many pages long as it takes
+    sheet.repeat_rows(0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    sheet.set_footer("&C第 &P 页，共 &N 页")
 
 
 def _sheet_name(name: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import zipfile
 from contextlib import closing
 
 import duckdb
@@ -105,3 +106,36 @@ def test_readers_holding_the_files_never_block_a_run(tmp_path):
     analyst.close()
     with closing(duckdb.connect(str(settings.bi), read_only=True)) as fresh:
         assert fresh.execute("select count(*) from bi_ingested_files").fetchall()[0][0] == before + 1
+
+
+def test_action_list_xlsx_prints_on_a4_landscape_one_page_wide_with_its_header_on_every_page(demo_built, tmp_path):
+    _, _, settings = demo_built
+    out = tmp_path / "actions_2012Q4.xlsx"
+    assert main(["actions", "--quarter", "2012Q4", "--bi", str(settings.bi), "--out", str(out)]) == 0
+    with zipfile.ZipFile(out) as book:
+        sheet = book.read("xl/worksheets/sheet1.xml").decode()
+        workbook = book.read("xl/workbook.xml").decode()
+    setup = re.search(r"<pageSetup [^>]*/>", sheet).group(0)
+    assert 'paperSize="9"' in setup and 'orientation="landscape"' in setup and 'fitToHeight="0"' in setup
+    assert '<pageSetUpPr fitToPage="1"/>' in sheet                      # fit to one page wide
+    assert re.search(r'name="_xlnm.Print_Titles" localSheetId="0">[^<]*\$1:\$1<', workbook)   # header row repeated
+
+
+def test_period_report_prints_to_a_few_a4_pages_none_blank(demo_built, tmp_path):
+    assert CHROMIUM and shutil.which("pdftoppm"), "`make test` installs chromium and poppler-utils (make browser)"
+    _, _, settings = demo_built
+    page = write_period_report(settings.bi, "2006-2010", tmp_path)
+    pdf = tmp_path / "report.pdf"
+    subprocess.run([CHROMIUM, *CHROMIUM_FLAGS, "--user-data-dir=" + str(tmp_path / "chromium"),
+                    "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
+                   check=True, capture_output=True, timeout=120)
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    n_pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info).groups())
+    assert (round(width), round(height)) == (595, 842)                  # A4 portrait, in points
+    assert 3 <= n_pages <= 8, n_pages      # six sections, charts 700 px wide: a handful of pages
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    for png in sorted(tmp_path.glob("page-*.png")):
+        histogram = Image.open(png).convert("L").histogram()
+        assert max(histogram) < 0.97 * sum(histogram), f"{png.name} is blank"
+    assert len(list(tmp_path.glob("page-*.png"))) == n_pages
