@@ -8,8 +8,20 @@ import time
 from contextlib import contextmanager
 
 
+STYLES = {"start": "cyan", "done": "green", "failed": "bold red", "waiting": "yellow", "recovered": "yellow"}
+
+
 def say(message: str, context=None) -> None:
-    print(f"{dt.datetime.now():%H:%M:%S} {message}", file=sys.stderr, flush=True)
+    stamp = f"{dt.datetime.now():%H:%M:%S}"
+    if sys.stderr.isatty():          # a person at a terminal: the same line, coloured by what it says
+        from rich.console import Console
+        from rich.markup import escape
+
+        style = STYLES.get(message.split(" ", 1)[0], "")
+        Console(stderr=True, soft_wrap=True, highlight=False).print(
+            f"[dim]{stamp}[/] " + (f"[{style}]{escape(message)}[/]" if style else escape(message)))
+    else:
+        print(f"{stamp} {message}", file=sys.stderr, flush=True)
     if context is not None:
         context.log.info(message)
 
