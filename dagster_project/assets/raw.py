@@ -27,7 +27,7 @@ def raw_families(context: AssetExecutionContext, warehouse: WarehouseResource):
     """Ingest every new inbox file (SPEC §2): family by header, one transaction per file, into a
     copy of the working file that replaces it when every file is done."""
     with building(warehouse.settings.warehouse) as copy, closing(connect(copy)) as con:
-        results = ingest_inbox(con, warehouse.settings.inbox,
+        results = ingest_inbox(con, warehouse.settings.inbox, settle_seconds=warehouse.settings.settle_seconds,
                                on_file=lambda r: context.log.info(f"{r.file}: {r.status} {r.reason or ''}"))
         ledger = relation_metadata(con, "raw.ingested_files")
         ledger["files this run"] = MetadataValue.md(markdown_table(
