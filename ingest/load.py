@@ -171,9 +171,9 @@ def _replacing(reason: str | None, version: Version) -> str | None:
 
 def _rejected(reason: str, live_load_id: int | None) -> str:
     """One line, the cause first, short enough to read; and whether an earlier version stays live."""
-    if live_load_id:
-        reason = f"{reason}; the earlier version (load {live_load_id}) stays live"
-    return reason if len(reason) <= MAX_REASON else reason[:MAX_REASON - 1] + "…"
+    note = f"; the earlier version (load {live_load_id}) stays live" if live_load_id else ""
+    room = MAX_REASON - len(note)
+    return (reason if len(reason) <= room else reason[:room - 1] + "…") + note
 
 
 def _live_version(con, name: str) -> int | None:
