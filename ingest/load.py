@@ -232,18 +232,19 @@ def _stage_csv(con, source: Path, match: HeaderMatch, width: int, scratch: Path)
     except duckdb.InvalidInputException:
         repaired = scratch / "repaired.csv"
         repair_csv(source, repaired, skip=match.row_index + 1, width=width)
+        # the copy ends its lines in \n whatever the line breaks inside its quoted fields; room for two more columns
         _read_csv(con, repaired, skip=0, columns=columns | {"_row_number": "BIGINT", "_ingest_error": "VARCHAR"},
-                  max_line_size=MAX_ROW_BYTES + 4096)   # room for the two added columns
+                  options=f"new_line = '\\n', max_line_size = {MAX_ROW_BYTES + 4096}")
         return Staged(csv=True, row_number="_row_number", ingest_error="_ingest_error")
 
 
-def _read_csv(con, path: Path, skip: int, columns: dict[str, str], max_line_size: int = MAX_ROW_BYTES) -> None:
+def _read_csv(con, path: Path, skip: int, columns: dict[str, str], options: str = "") -> None:
     spec = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in columns.items()) + "}"
     path_literal = str(path).replace("'", "''")
     con.execute(f"""
         create or replace temp table _incoming as
         select * from read_csv('{path_literal}', header = false, skip = {skip}, auto_detect = false,
-            delim = ',', quote = '"', escape = '"', max_line_size = {max_line_size}, columns = {spec})
+            delim = ',', quote = '"', escape = '"', {options + ", " if options else ""}columns = {spec})
     """)
 
 
