@@ -6,7 +6,6 @@ so the CLI and the UI run the same assets and checks, and CLI runs show in `dags
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import sys
@@ -139,7 +138,6 @@ def _run(settings: Settings, job_name: str, what: str, dbt_vars: dict | None = N
     from dagster_project.progress import say as progress
     from dagster_project.runner import run_job
 
-    started = dt.datetime.now()
     log_file = settings.dagster_home / "logs" / f"{job_name}.log"
     progress(f"{what} (Dagster job {job_name}, in-process; steps below, the dbt log in {log_file})")
     try:
@@ -152,7 +150,7 @@ def _run(settings: Settings, job_name: str, what: str, dbt_vars: dict | None = N
                       f"({cause}): is the disk full or read-only? The warehouse and the BI file are unchanged")
         return None
     if "warehouse/working_file" in outcome.materialized:   # else the run changed nothing to show
-        views.ledger(settings, since=started)
+        views.ledger(settings, run_id=outcome.run_id)
     if any(failure.startswith("warehouse_models") for failure in outcome.failures):
         console.print(f"the run's dbt log: {log_file}")
     return outcome

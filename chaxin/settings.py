@@ -1,15 +1,21 @@
-"""The only reader of environment variables: where the inbox, the warehouse and the BI file are."""
+"""The only reader of environment variables: where the inbox, the warehouse and the BI file are, and
+how long an inbox file must lie still before it is ingested."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULTS = {
     "CHAXIN_INBOX": "data/inbox",
     "CHAXIN_WAREHOUSE": "data/warehouse.duckdb",
     "CHAXIN_BI": "data/bi.duckdb",
+    "CHAXIN_SETTLE_SECONDS": "5",
 }
+
+
+def _settle_seconds() -> float:
+    return float(os.environ.get("CHAXIN_SETTLE_SECONDS", DEFAULTS["CHAXIN_SETTLE_SECONDS"]))
 
 
 @dataclass(frozen=True)
@@ -17,6 +23,8 @@ class Settings:
     inbox: Path
     warehouse: Path
     bi: Path
+    # a file modified more recently than this may still be being copied in: it waits for the next run
+    settle_seconds: float = field(default_factory=_settle_seconds)
 
     @property
     def quality_dir(self) -> Path:

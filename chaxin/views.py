@@ -1,7 +1,6 @@
 """How the CLI shows things: rich tables a person can read, from the warehouse and the run."""
 from __future__ import annotations
 
-import datetime as dt
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -36,20 +35,20 @@ def reading(path: Path):
         con.close()
 
 
-def ledger(settings: Settings, since: dt.datetime | None = None) -> None:
+def ledger(settings: Settings, run_id: str | None = None) -> None:
+    """The whole ledger, or the files one run ingested (its own rows: not a concurrent run's)."""
     if not settings.warehouse.exists():
         return
     with reading(settings.warehouse) as con:
         if con is None:
             return
         ledger = con.execute("""select file, status, family, encoding, rows, reason from raw.ingested_files
-                                where ingested_at >= coalesce(?, '-infinity'::timestamp) order by load_id""",
-                             [since]).fetchall()
-    if since is not None and not ledger:
+                                where ? is null or run_id = ? order by load_id""", [run_id, run_id]).fetchall()
+    if run_id is not None and not ledger:
         console.print("no new file in the inbox: nothing ingested")
         return
     table = Table("file", "status", "family", "encoding", "rows",
-                  title="ingested by this run" if since else "raw.ingested_files")
+                  title="ingested by this run" if run_id else "raw.ingested_files")
     for file, status, family, encoding, rows, _ in ledger:
         table.add_row(file, f"[{STATUS_STYLE[status]}]{status}[/]", family or "", encoding or "", f"{rows:,}")
     console.print(table)

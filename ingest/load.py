@@ -1,32 +1,46 @@
 """Load the inbox into raw: every file once, each in one transaction, with the ledger beside it.
 
 Files are taken in file-name order (a batch arriving together); load_id grows with each ledger row,
-so it is also the arrival order that the re-export rule of SPEC §2.1 needs.
+so it is also the arrival order that the re-export rule of SPEC §2.1 needs. A file saved over an
+earlier one (same name, new bytes) replaces it: its ledger row names the load it retires
+(`replaces_load_id`), and staging reads only live loads (dbt macro `live_rows`).
 """
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import os
+import stat
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import duckdb
 
-from .raw_schema import ensure_raw_schema
-
+from .csv_repair import MAX_ROW_BYTES, repair_csv
+from .encodings import check_gb18030
 from .headers import HEADER_SEARCH_ROWS, FamilyNotRecognised, HeaderMatch, detect
-from .readers import (Fingerprint, UnreadableFile, csv_head, fingerprint, transcode_to_utf8,
-                      xlsx_columns, xlsx_rows)
+from .raw_schema import ensure_raw_schema
+from .readers import HEAD_BYTES, Fingerprint, csv_head, fingerprint, transcode_to_utf8, xlsx_columns, xlsx_rows
+from .signatures import UnreadableFile, file_kind
+from .xlsx_limits import check_xlsx_size
 
 # Excel's lock files and hidden files are not exports.
 IGNORED_PREFIXES = (".", "~$")
+MAX_REASON = 300
+# Failures of the machine, not of a user's file: they stop the run instead of rejecting a file.
+ENVIRONMENT_ERRORS = (duckdb.IOException, duckdb.ConnectionException, duckdb.FatalException,
+                      duckdb.InternalException, duckdb.TransactionException)
+MACHINE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO}
 
 
 @dataclass(frozen=True)
 class FileResult:
     file: str
-    status: str            # loaded, duplicate, rejected, or unchanged (seen before: nothing done)
+    status: str            # loaded, duplicate, rejected; or, with no ledger row: unchanged (seen
+                           # before: nothing done) and waiting (still being written, or unreadable)
     family: str | None = None
     encoding: str | None = None
     rows: int = 0
@@ -35,67 +49,114 @@ class FileResult:
 
 
 def inbox_files(inbox: Path) -> list[Path]:
-    return sorted(
-        (p for p in inbox.rglob("*") if p.is_file() and not p.name.startswith(IGNORED_PREFIXES)),
-        key=lambda p: p.relative_to(inbox).as_posix(),
-    )
+    """The regular files under the inbox in name order. No symlink is followed, to a file or a folder
+    (the inbox must not read what lies outside it), and hidden files and folders are passed over."""
+    found = []
+    for folder, subfolders, names in os.walk(inbox):   # os.walk does not descend into linked folders
+        subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+        found += [Path(folder, n) for n in names if not n.startswith(IGNORED_PREFIXES)
+                  and stat.S_ISREG(os.lstat(os.path.join(folder, n)).st_mode)]
+    return sorted(found, key=lambda p: p.relative_to(inbox).as_posix())
 
 
-def ingest_inbox(con: duckdb.DuckDBPyConnection, inbox: Path,
+def inbox_name(path: Path, inbox: Path) -> str:
+    """The path in the inbox as stored: bytes that are not UTF-8 (a name from another system) as
+    \\xNN escapes, since DuckDB stores UTF-8 only."""
+    return os.fsencode(path.relative_to(inbox).as_posix()).decode("utf-8", "backslashreplace")
+
+
+def ingest_inbox(con: duckdb.DuckDBPyConnection, inbox: Path, *, run_id: str | None = None,
+                 settle_seconds: float = 5.0,
                  on_file: Callable[[FileResult], None] | None = None) -> list[FileResult]:
-    """Ingest every new file of the inbox; a file seen before (same name, same bytes) is left alone."""
+    """Ingest every new inbox file; a file whose latest version was seen before is left alone, and a
+    file modified in the last settle_seconds waits for the next run."""
     if not inbox.is_dir():
         raise FileNotFoundError(f"inbox {inbox} does not exist")
     ensure_raw_schema(con)
-    seen = set(con.execute("select file, sha256 from raw.ingested_files").fetchall())
     results = []
     with tempfile.TemporaryDirectory(prefix="chaxin-") as scratch:
         for path in inbox_files(inbox):
-            name = path.relative_to(inbox).as_posix()
-            fp = fingerprint(path)
-            if (name, fp.sha256) in seen:
-                result = FileResult(name, "unchanged", encoding=fp.encoding)
-            else:
-                result = _ingest_file(con, path, name, fp, Path(scratch))
-                seen.add((name, fp.sha256))
+            result = _take(con, path, inbox_name(path, inbox), Path(scratch), run_id, settle_seconds)
             results.append(result)
             if on_file:
                 on_file(result)
     return results
 
 
-def _ingest_file(con, path: Path, name: str, fp: Fingerprint, scratch: Path) -> FileResult:
-    twin = con.execute(
-        "select file from raw.ingested_files where sha256 = ? and status = 'loaded' limit 1",
-        [fp.sha256],
-    ).fetchall()
-    if twin:
-        return _record(con, FileResult(name, "duplicate", encoding=fp.encoding,
-                                       reason=f"byte-identical to {twin[0][0]}, already loaded"), fp)
+def _take(con, path: Path, name: str, scratch: Path, run_id: str | None, settle_seconds: float) -> FileResult:
+    age = time.time() - path.lstat().st_mtime
+    if 0 <= age < settle_seconds:
+        return FileResult(name, "waiting", reason=f"modified {age:.0f} s ago: it loads on the next run")
     try:
-        if fp.encoding == "xlsx":
+        fp = fingerprint(path)
+    except OSError as e:
+        if e.errno in MACHINE_ERRNOS:
+            raise
+        return FileResult(name, "waiting", reason=f"cannot be read ({e.strerror}): it is tried again on the next run")
+    latest = _rows(con, "select sha256, status from raw.ingested_files where file = ? order by load_id desc limit 1",
+                   name)
+    if latest and latest[0][0] == fp.sha256 and (latest[0][1] != "duplicate" or _live_twin(con, fp.sha256)):
+        return FileResult(name, "unchanged", encoding=fp.encoding)
+    live = _live_version(con, name)
+    try:
+        return _ingest_file(con, path, name, fp, scratch, Version(live, run_id))
+    except Exception as e:
+        if isinstance(e, ENVIRONMENT_ERRORS) or (isinstance(e, OSError) and e.errno in MACHINE_ERRNOS):
+            raise
+        cause = " ".join(str(e).split()) or "no message"
+        return _record(con, FileResult(name, "rejected", reason=_rejected(f"{type(e).__name__}: {cause}", live)),
+                       fp, version=Version(None, run_id))
+
+
+@dataclass(frozen=True)
+class Version:
+    """Where a new version of a file stands: the live load it replaces (if any) and the run ingesting it."""
+    live_load_id: int | None
+    run_id: str | None
+
+
+def _ingest_file(con, path: Path, name: str, fp: Fingerprint, scratch: Path, version: Version) -> FileResult:
+    twin = _live_twin(con, fp.sha256)
+    if twin:
+        file, load_id = twin
+        if load_id == version.live_load_id:   # back to the bytes of its own live version (after a rejection)
+            reason, version = f"byte-identical to its own live version (load {load_id})", Version(None, version.run_id)
+        else:
+            reason = f"byte-identical to {file}, already loaded"
+        return _record(con, FileResult(name, "duplicate", encoding=fp.encoding, reason=_replacing(reason, version)),
+                       fp, version=version)
+    try:
+        with path.open("rb") as f:
+            head = f.read(HEAD_BYTES)
+        if file_kind(path, head) == "xlsx":
+            check_xlsx_size(path)
             rows = xlsx_rows(path)
             match = detect(rows)
             source = None
         else:
-            head = csv_head(path, fp.encoding, HEADER_SEARCH_ROWS)
-            match = detect(head)
+            if fp.encoding == "gb18030":
+                check_gb18030(path)
+            head_rows = csv_head(path, fp.encoding, HEADER_SEARCH_ROWS)
+            match = detect(head_rows)
             source = path
             if fp.encoding == "gb18030":
                 source = scratch / "transcoded.csv"
                 transcode_to_utf8(path, fp.encoding, source)
-    except (FamilyNotRecognised, UnreadableFile) as e:
-        return _record(con, FileResult(name, "rejected", encoding=fp.encoding, reason=str(e)), fp)
+    except UnreadableFile as e:
+        return _record(con, FileResult(name, "rejected", reason=_rejected(str(e), version.live_load_id)), fp,
+                       version=Version(None, version.run_id))
+    except FamilyNotRecognised as e:
+        return _record(con, FileResult(name, "rejected", encoding=fp.encoding,
+                                       reason=_rejected(str(e), version.live_load_id)),
+                       fp, version=Version(None, version.run_id))
 
     try:   # staged outside the transaction, so that the temp table's rowid is the file order
         if source is None:
             con.register("_incoming", xlsx_columns(rows, match.row_index + 1, match.positions))
+            staged = Staged(csv=False, row_number="_row_number")
         else:
-            _stage_csv(con, source, match, width=len(head[match.row_index]))
-        return _load_staged(con, name, fp, match, csv=source is not None)
-    except duckdb.Error as e:
-        reason = " ".join(str(e).splitlines()[:3])
-        return _record(con, FileResult(name, "rejected", match.family.name, fp.encoding, reason=reason), fp, match)
+            staged = _stage_csv(con, source, match, len(head_rows[match.row_index]), scratch)
+        return _load_staged(con, name, fp, match, staged, version)
     finally:
         if source is None:
             con.unregister("_incoming")
@@ -103,14 +164,55 @@ def _ingest_file(con, path: Path, name: str, fp: Fingerprint, scratch: Path) -> 
             con.execute("drop table if exists temp._incoming")
 
 
-def _load_staged(con, name: str, fp: Fingerprint, match: HeaderMatch, csv: bool) -> FileResult:
+def _replacing(reason: str | None, version: Version) -> str | None:
+    note = f"replaces load {version.live_load_id}, the earlier version of this file" if version.live_load_id else None
+    return "; ".join(r for r in (reason, note) if r) or None
+
+
+def _rejected(reason: str, live_load_id: int | None) -> str:
+    """One line, the cause first, short enough to read; and whether an earlier version stays live."""
+    note = f"; the earlier version (load {live_load_id}) stays live" if live_load_id else ""
+    room = MAX_REASON - len(note)
+    return (reason if len(reason) <= room else reason[:room - 1] + "…") + note
+
+
+def _live_version(con, name: str) -> int | None:
+    """The load of this file's version in force: loaded (or a duplicate) and replaced by none. After a
+    rejected version was put back to the live bytes, the loaded row is the one that holds the rows."""
+    found = _rows(con, """select load_id from raw.ingested_files as f
+                          where file = ? and status <> 'rejected' and not exists (
+                              select 1 from raw.ingested_files as r where r.replaces_load_id = f.load_id)
+                          order by status = 'loaded' desc, load_id desc limit 1""", name)
+    return found[0][0] if found else None
+
+
+def _live_twin(con, sha256: str) -> tuple[str, int] | None:
+    """A loaded file with these bytes whose rows are live (no later version replaced it)."""
+    found = _rows(con, """select file, load_id from raw.ingested_files as f
+                          where sha256 = ? and status = 'loaded' and not exists (
+                              select 1 from raw.ingested_files as r where r.replaces_load_id = f.load_id)
+                          order by load_id limit 1""", sha256)
+    return found[0] if found else None
+
+
+@dataclass(frozen=True)
+class Staged:
+    """How the rows staged in `_incoming` read: columns c0.. (CSV) or named (XLSX), and the SQL of each
+    row's number and ingest error."""
+    csv: bool
+    row_number: str
+    ingest_error: str = "null"
+
+
+def _load_staged(con, name: str, fp: Fingerprint, match: HeaderMatch, staged: Staged, version: Version) -> FileResult:
     """Rows and ledger row in one transaction: the file is wholly in or wholly absent."""
     con.begin()
     try:
         load_id = _next_load_id(con)
-        loaded, blank = _insert(con, match, name, load_id, csv)
-        result = _record(con, FileResult(name, "loaded", match.family.name, fp.encoding, loaded, blank),
-                         fp, match, load_id)
+        loaded, blank = _insert(con, match, name, load_id, staged)
+        result = FileResult(name, "loaded", match.family.name, fp.encoding, loaded, blank,
+                            reason=_replacing(None, version))
+        result = _record(con, result, fp, match, load_id, version)
         con.commit()
         return result
     except BaseException:
@@ -118,33 +220,46 @@ def _load_staged(con, name: str, fp: Fingerprint, match: HeaderMatch, csv: bool)
         raise
 
 
-def _stage_csv(con, source: Path, match: HeaderMatch, width: int) -> None:
-    """DuckDB reads the CSV strictly as text; a row of the wrong width rejects the file, naming the line.
-    A temp table keeps file order in its rowid, which gives each record its row number."""
-    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
-    path_literal = str(source).replace("'", "''")
+def _stage_csv(con, source: Path, match: HeaderMatch, width: int, scratch: Path) -> Staged:
+    """DuckDB reads the CSV strictly as text: the fast path, where a temp table keeps file order in its
+    rowid, which gives each record its row number. A file it refuses for its structure (a ragged row,
+    an unclosed quote, an overlong row) is read again through csv_repair, whose copy carries each
+    row's number and what was wrong with it."""
+    columns = {f"c{i}": "VARCHAR" for i in range(width)}
+    try:
+        _read_csv(con, source, skip=match.row_index + 1, columns=columns)
+        return Staged(csv=True, row_number=f"rowid + {match.row_index + 2}")
+    except duckdb.InvalidInputException:
+        repaired = scratch / "repaired.csv"
+        repair_csv(source, repaired, skip=match.row_index + 1, width=width)
+        # the copy ends its lines in \n whatever the line breaks inside its quoted fields; room for two more columns
+        _read_csv(con, repaired, skip=0, columns=columns | {"_row_number": "BIGINT", "_ingest_error": "VARCHAR"},
+                  options=f"new_line = '\\n', max_line_size = {MAX_ROW_BYTES + 4096}")
+        return Staged(csv=True, row_number="_row_number", ingest_error="_ingest_error")
+
+
+def _read_csv(con, path: Path, skip: int, columns: dict[str, str], options: str = "") -> None:
+    spec = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in columns.items()) + "}"
+    path_literal = str(path).replace("'", "''")
     con.execute(f"""
-        create temp table _incoming as
-        select * from read_csv('{path_literal}', header = false, skip = {match.row_index + 1},
-            auto_detect = false, delim = ',', quote = '"', escape = '"', columns = {columns})
+        create or replace temp table _incoming as
+        select * from read_csv('{path_literal}', header = false, skip = {skip}, auto_detect = false,
+            delim = ',', quote = '"', escape = '"', {options + ", " if options else ""}columns = {spec})
     """)
 
 
-def _insert(con, match: HeaderMatch, name: str, load_id: int, csv: bool) -> tuple[int, int]:
+def _insert(con, match: HeaderMatch, name: str, load_id: int, staged: Staged) -> tuple[int, int]:
     family = match.family
-    if csv:
-        sources = {c: f"c{pos}" for c, pos in match.positions.items()}
-        row_number = f"rowid + {match.row_index + 2}"
-    else:
-        sources = {c: f'"{c}"' for c in match.positions}
-        row_number = "_row_number"
+    sources = {c: f"c{pos}" if staged.csv else f'"{c}"' for c, pos in match.positions.items()}
     select = [f"{sources[c]} as \"{c}\"" if c in sources else f'null as "{c}"' for c in family.column_names]
-    filled = " or ".join(f"{s} is not null" for s in sources.values())
+    # a row with no column filled is blank, unless ingest could not read it: then it goes to quarantine
+    filled = " or ".join([f"{s} is not null" for s in sources.values()] + [f"{staged.ingest_error} is not null"])
     n_total = _scalar(con, "select count(*) from _incoming")
     con.execute(
         f"""insert into raw.{family.name} ({", ".join(f'"{c}"' for c in family.column_names)},
-                "_file", "_row_number", "_load_id")
-            select {", ".join(select)}, ?, {row_number}, ? from _incoming where {filled}""",
+                "_file", "_row_number", "_load_id", "_ingest_error")
+            select {", ".join(select)}, ?, {staged.row_number}, ?, {staged.ingest_error}
+            from _incoming where {filled}""",
         [name, load_id],
     )
     loaded = _scalar(con, f"select count(*) from raw.{family.name} where _load_id = ?", [load_id])
@@ -155,22 +270,26 @@ def _next_load_id(con) -> int:
     return _scalar(con, "select coalesce(max(load_id), 0) + 1 from raw.ingested_files")
 
 
+def _rows(con, sql: str, *params) -> list[tuple]:
+    """fetchall, because DuckDB 2 keeps a result that fetchone left open busy."""
+    return con.execute(sql, list(params)).fetchall()
+
+
 def _scalar(con, sql: str, params: list | None = None):
-    """One value; fetchall, because DuckDB 2 keeps a result that fetchone left open busy."""
     return con.execute(sql, params or []).fetchall()[0][0]
 
 
 def _record(con, result: FileResult, fp: Fingerprint, match: HeaderMatch | None = None,
-            load_id: int | None = None) -> FileResult:
+            load_id: int | None = None, version: Version = Version(None, None)) -> FileResult:
     """One ledger row per file seen; loads write it inside their own transaction."""
     con.execute(
         """insert into raw.ingested_files (load_id, file, sha256, family, encoding, status, reason,
-               rows, blank_rows, header_row, unmapped_columns, ingested_at)
-           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               rows, blank_rows, header_row, unmapped_columns, ingested_at, replaces_load_id, run_id)
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [load_id or _next_load_id(con), result.file, fp.sha256, result.family, result.encoding,
          result.status, result.reason, result.rows, result.blank_rows,
          match.row_index + 1 if match else None,
          ", ".join(match.unmapped) if match and match.unmapped else None,
-         dt.datetime.now()],
+         dt.datetime.now(), version.live_load_id, version.run_id],
     )
     return result

@@ -24,11 +24,25 @@ create table if not exists raw.ingested_files (
 )
 """
 
+# Columns added after the first warehouses were built: `alter table ... add column if not exists`
+# brings an existing warehouse up to date, nullable, without rewriting what it loaded.
+LEDGER_ADDED = {
+    "replaces_load_id": "bigint",   # the earlier version of the same file that this one retires
+    "run_id": "varchar",            # the Dagster run that ingested the file
+}
+# Why ingest could not split a row into the header's fields (a ragged row, an unclosed quote): the
+# row keeps what was read and staging sends it to quarantine.
+FAMILY_ADDED = {"_ingest_error": "varchar"}
+
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create what is missing; never drops or alters what a run already loaded."""
+    """Create what is missing and add the newer nullable columns; never drops what a run loaded."""
     con.execute("create schema if not exists raw")
     con.execute(LEDGER_DDL)
+    for column, kind in LEDGER_ADDED.items():
+        con.execute(f"alter table raw.ingested_files add column if not exists {column} {kind}")
     for family in FAMILIES:
         columns = ", ".join(f'"{c}" varchar' for c in family.column_names)
         con.execute(f"create table if not exists raw.{family.name} ({columns}, {LINEAGE_COLUMNS})")
+        for column, kind in FAMILY_ADDED.items():
+            con.execute(f'alter table raw.{family.name} add column if not exists "{column}" {kind}')

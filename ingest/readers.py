@@ -17,12 +17,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from python_calamine import CalamineWorkbook
 
+from .signatures import UnreadableFile
+
 CHUNK = 1 << 22
 HEAD_BYTES = 1 << 16
-
-
-class UnreadableFile(ValueError):
-    """The bytes are not a CSV in UTF-8 or GB18030, nor an XLSX workbook."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +68,7 @@ def csv_head(path: Path, encoding: str, n_rows: int) -> list[list[str]]:
     try:
         return [row for _, row in zip(range(n_rows), csv.reader(io.StringIO(text)))]
     except csv.Error as e:
-        raise UnreadableFile(f"not a readable CSV: {e}") from None
+        raise UnreadableFile(f"not a readable CSV ({e}): save it again as CSV UTF-8") from None
 
 
 def transcode_to_utf8(path: Path, encoding: str, target: Path) -> None:
@@ -82,7 +80,7 @@ def transcode_to_utf8(path: Path, encoding: str, target: Path) -> None:
                 dst.write(decoder.decode(chunk))
             dst.write(decoder.decode(b"", final=True))
     except UnicodeDecodeError as e:
-        raise UnreadableFile(f"neither UTF-8 nor {encoding.upper()} at byte {e.start}") from None
+        raise UnreadableFile(f"not UTF-8 or GB18030 (byte {e.start:,} is neither): save it as CSV UTF-8") from None
 
 
 def xlsx_rows(path: Path) -> list[list[object]]:
@@ -90,7 +88,8 @@ def xlsx_rows(path: Path) -> list[list[object]]:
     try:
         sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
     except Exception as e:  # calamine raises its own error types for every kind of broken workbook
-        raise UnreadableFile(f"not a readable XLSX workbook: {e}") from None
+        raise UnreadableFile(f"not a readable XLSX workbook ({' '.join(str(e).split())}): save it again as "
+                             "XLSX or CSV UTF-8") from None
     return sheet.to_python(skip_empty_area=False)
 
 

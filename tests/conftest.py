@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from dagster_project.runner import run_job
 from warehouse import connect
 
 FIXTURE_INBOX = Path(__file__).parent / "fixtures" / "inbox"
+# files a test has just written are ingested at once (the settling wait has its own test)
+os.environ.setdefault("CHAXIN_SETTLE_SECONDS", "0")
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 
 from warehouse import connect
 
-from .conftest import rows, station
+from .conftest import FIXTURE_INBOX, rows, station
 from .live_run import LiveRun
 from .snapshots import leftovers, snapshot
 
@@ -184,3 +184,15 @@ def test_a_full_disk_fails_in_one_line_and_leaves_the_files_intact(built, small_
     assert run.finish() == 0, run.stderr
     with closing(connect(settings.warehouse, read_only=True)) as con:
         assert rows(con, "select count(*) from marts.fct_commission where commission_no = 'CX2010-777'") == [(1,)]
+
+
+def test_two_runs_at_once_queue_and_each_reports_only_its_own_files(tmp_path):
+    settings = station(tmp_path, tmp_path / "inbox")
+    shutil.copytree(FIXTURE_INBOX, settings.inbox)
+    runs = [LiveRun(settings), LiveRun(settings)]
+    assert [run.finish() for run in runs] == [0, 0], [run.stderr for run in runs]
+    assert sum("waiting for the warehouse writer" in run.stderr for run in runs) == 1
+    first, second = sorted(runs, key=lambda run: "waiting for the warehouse writer" in run.stderr)
+    assert "ingested by this run" in first.stdout and "2008_commissions_gb18030.csv" in first.stdout
+    assert "no new file in the inbox: nothing ingested" in second.stdout
+    assert "2008_commissions_gb18030.csv" not in second.stdout

@@ -31,6 +31,7 @@ def test_each_unusable_row_is_quarantined_with_file_row_and_reason(built):
         ("commissions", "2009_commissions_english.csv", 3,
          "org_name is empty and username 'nobody' names no organisation in any other commission"),
         ("feedback", "feedback.csv", 3, "rating '还行' is not a rating (满意, 基本满意, 不满意)"),
+        ("feedback", "ragged.csv", 3, "line 3 has 3 fields, the header 2"),
         ("patents", "patents.csv", 3, "patent_type '外观' is not a patent type (发明, 实用新型, 外观设计)"),
         ("profiles", "profiles.csv", 3, "year '二〇〇八' is not a year"),
         ("services", "services.csv", 3, "start_date '待定' is not a date"),
@@ -48,6 +49,10 @@ def test_quarantined_rows_keep_their_raw_values(built):
     assert values["fee"] == "￥800"
     assert values["org_name"] == "上海瀚海生物医药有限公司"
     assert "_file" not in values
+    # a ragged line keeps the fields its header names (the third, extra one is named in the reason)
+    (raw,) = rows(con, "select raw_values from quarantine.rejected_rows where file = 'ragged.csv'")[0]
+    assert json.loads(raw) == {"commission_no": "CX2008-001", "rating": "满意", "feedback_date": None,
+                               "channel": None, "comment": None}
 
 
 def test_each_nulled_value_is_flagged_and_its_row_kept(built):
@@ -73,8 +78,11 @@ def test_good_rows_of_files_with_bad_rows_still_load(built):
                         group by all order by all""") == [
         ("2008_commissions_gb18030.csv", 2), ("2008_commissions_title_rows.xlsx", 2),
         ("2009_commissions_english.csv", 4), ("2010_commissions_reexport.csv", 1)]
-    for family in ("profiles", "patents", "feedback", "surveys", "services", "activities"):
+    for family in ("profiles", "patents", "surveys", "services", "activities"):
         assert rows(con, f"select count(*) from staging.stg_{family} where _reject_reason is null") == [(1,)]
+    # feedback.csv's good row, and ragged.csv's line 2 beside its ragged line 3
+    assert rows(con, """select _file, count(*) from staging.stg_feedback where _reject_reason is null
+                        group by all order by all""") == [("feedback.csv", 1), ("ragged.csv", 1)]
 
 
 def test_later_re_export_wins_and_within_a_file_the_last_row(built):

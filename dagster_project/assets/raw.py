@@ -26,14 +26,16 @@ def raw_families(context: AssetExecutionContext, warehouse: WarehouseResource):
     run's copy of the working file (committed with the rest of the run)."""
     copy = warehouse.writable(context)
     with step("ingest", context) as progress, closing(connect(copy)) as con:
-        results = ingest_inbox(con, warehouse.settings.inbox,
+        results = ingest_inbox(con, warehouse.settings.inbox, run_id=context.run_id,
+                               settle_seconds=warehouse.settings.settle_seconds,
                                on_file=lambda r: say(f"file   {r.file}: {r.status}"
                                                      f"{f' {r.rows:,} rows' if r.rows else ''}"
                                                      f"{f' ({r.reason})' if r.reason else ''}", context))
         loaded = [r for r in results if r.status == "loaded"]
         progress.summary = (f"{len(loaded)} files loaded ({sum(r.rows for r in loaded):,} rows), "
                             f"{sum(r.status == 'rejected' for r in results)} rejected, "
-                            f"{sum(r.status == 'unchanged' for r in results)} unchanged")
+                            f"{sum(r.status == 'unchanged' for r in results)} unchanged, "
+                            f"{sum(r.status == 'waiting' for r in results)} waiting")
         ledger = relation_metadata(con, "raw.ingested_files")
         ledger["files this run"] = MetadataValue.md(markdown_table(
             ["file", "status", "family", "encoding", "rows", "reason"],

@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'activities') }}
+    {{ live_rows('activities') }}
 ),
 
 cleaned as (
@@ -16,6 +16,7 @@ cleaned as (
         _file,
         _row_number,
         _load_id,
+        _ingest_error,
     from source
 ),
 
@@ -32,6 +33,7 @@ parsed as (
         _file,
         _row_number,
         _load_id,
+        _ingest_error,
     from cleaned
 ),
 
@@ -39,6 +41,7 @@ final as (
     select
         * exclude (activity_date_text, activity_type_text),
         {{ first_problem([
+            ('_ingest_error is not null', '_ingest_error'),
             ('activity_date is null', unusable('activity_date', 'activity_date_text', 'a date')),
             ('org_match_name is null', "'org_name is missing'"),
             ('activity_type is null', unusable('activity_type', 'activity_type_text', 'an activity type (回访, 培训, 产品推送, 节日问候, 签约, 调查)')),

@@ -3,7 +3,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'commissions') }}
+    {{ live_rows('commissions') }}
 ),
 
 cleaned as (
@@ -37,6 +37,7 @@ cleaned as (
         _file,
         _row_number,
         _load_id,
+        _ingest_error,
     from source
 ),
 
@@ -73,6 +74,7 @@ parsed as (
         _file,
         _row_number,
         _load_id,
+        _ingest_error,
     from cleaned
 ),
 
@@ -80,6 +82,7 @@ final as (
     select
         * exclude (commission_date_text),
         {{ first_problem([
+            ('_ingest_error is not null', '_ingest_error'),
             ('commission_no is null', "'commission_no is missing'"),
             ('commission_date is null', unusable('commission_date', 'commission_date_text', 'a date')),
             ('nature is null', "'nature is missing'"),

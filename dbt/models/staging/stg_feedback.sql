@@ -3,7 +3,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'feedback') }}
+    {{ live_rows('feedback') }}
 ),
 
 cleaned as (
@@ -16,6 +16,7 @@ cleaned as (
         _file,
         _row_number,
         _load_id,
+        _ingest_error,
     from source
 ),
 
@@ -30,6 +31,7 @@ parsed as (
         _file,
         _row_number,
         _load_id,
+        _ingest_error,
     from cleaned
 ),
 
@@ -37,6 +39,7 @@ final as (
     select
         * exclude (rating_text),
         {{ first_problem([
+            ('_ingest_error is not null', '_ingest_error'),
             ('commission_no is null', "'commission_no is missing'"),
             ('rating is null', unusable('rating', 'rating_text', 'a rating (满意, 基本满意, 不满意)')),
         ]) }} as _reject_reason,

@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'patents') }}
+    {{ live_rows('patents') }}
 ),
 
 cleaned as (
@@ -17,6 +17,7 @@ cleaned as (
         _file,
         _row_number,
         _load_id,
+        _ingest_error,
     from source
 ),
 
@@ -34,6 +35,7 @@ parsed as (
         _file,
         _row_number,
         _load_id,
+        _ingest_error,
     from cleaned
 ),
 
@@ -41,6 +43,7 @@ final as (
     select
         * exclude (patent_type_text, filed_date_text),
         {{ first_problem([
+            ('_ingest_error is not null', '_ingest_error'),
             ('patent_no is null', "'patent_no is missing'"),
             ('org_match_name is null', "'org_name is missing'"),
             ('patent_type is null', unusable('patent_type', 'patent_type_text', 'a patent type (发明, 实用新型, 外观设计)')),

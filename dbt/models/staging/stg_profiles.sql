@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'profiles') }}
+    {{ live_rows('profiles') }}
 ),
 
 cleaned as (
@@ -21,6 +21,7 @@ cleaned as (
         _file,
         _row_number,
         _load_id,
+        _ingest_error,
     from source
 ),
 
@@ -41,6 +42,7 @@ parsed as (
         _file,
         _row_number,
         _load_id,
+        _ingest_error,
     from cleaned
 ),
 
@@ -48,6 +50,7 @@ final as (
     select
         * exclude (year_text),
         {{ first_problem([
+            ('_ingest_error is not null', '_ingest_error'),
             ('org_match_name is null', "'org_name is missing'"),
             ('year is null', unusable('year', 'year_text', 'a year')),
         ]) }} as _reject_reason,

@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'services') }}
+    {{ live_rows('services') }}
 ),
 
 cleaned as (
@@ -17,6 +17,7 @@ cleaned as (
         _file,
         _row_number,
         _load_id,
+        _ingest_error,
     from source
 ),
 
@@ -33,6 +34,7 @@ parsed as (
         _file,
         _row_number,
         _load_id,
+        _ingest_error,
     from cleaned
 ),
 
@@ -40,6 +42,7 @@ final as (
     select
         * exclude (start_date_text),
         {{ first_problem([
+            ('_ingest_error is not null', '_ingest_error'),
             ('org_match_name is null', "'org_name is missing'"),
             ('project is null', "'project is missing'"),
             ('len(products) = 0 or products is null', "'products is missing'"),

@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'surveys') }}
+    {{ live_rows('surveys') }}
 ),
 
 cleaned as (
@@ -19,6 +19,7 @@ cleaned as (
         _file,
         _row_number,
         _load_id,
+        _ingest_error,
     from source
 ),
 
@@ -37,6 +38,7 @@ parsed as (
         _file,
         _row_number,
         _load_id,
+        _ingest_error,
     from cleaned
 ),
 
@@ -44,6 +46,7 @@ final as (
     select
         * exclude (survey_date_text),
         {{ first_problem([
+            ('_ingest_error is not null', '_ingest_error'),
             ('org_match_name is null', "'org_name is missing'"),
             ('survey_date is null', unusable('survey_date', 'survey_date_text', 'a date')),
         ]) }} as _reject_reason,
