@@ -1,9 +1,11 @@
-"""The inbox sensor: one run per new file, keyed by its sha256.
+"""The inbox sensor: one run for the files that settled since the last tick, keyed by their sha256s.
 
-A file is requested once its size and modification time have not changed since the previous
-tick (a file still being copied in waits), and only if its bytes are not already in the ledger
-(read from the published BI file, never the working one) nor requested before (the cursor)."""
+A file is taken once its size and modification time have not changed since the previous tick (a
+file still being copied in waits), and only if its bytes are not already in the ledger (read from
+the published BI file, never the working one) nor requested before (the cursor). Files that
+arrive together start one run, not one each: every run ingests the whole inbox anyway."""
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -28,9 +30,9 @@ def ledger_hashes(bi_file: Path) -> set[str]:
 
 
 def new_file_requests(inbox: Path, cursor: dict, known: set[str]) -> tuple[list[RunRequest], dict]:
-    """Run requests for files that settled since the last tick, and the next cursor."""
+    """The run request for the files that settled since the last tick (none or one), and the next cursor."""
     seen, requested = cursor.get("seen", {}), set(cursor.get("requested", []))
-    next_seen, requests = {}, []
+    next_seen, settled = {}, {}
     for path in inbox_files(inbox) if inbox.is_dir() else []:
         name = path.relative_to(inbox).as_posix()
         stat = path.stat()
@@ -44,7 +46,10 @@ def new_file_requests(inbox: Path, cursor: dict, known: set[str]) -> tuple[list[
         if sha in requested or sha in known:
             continue
         requested.add(sha)
-        requests.append(RunRequest(run_key=sha, tags={"chaxin/file": name, "chaxin/sha256": sha}))
+        settled[name] = sha
+    requests = [] if not settled else [RunRequest(
+        run_key=hashlib.sha256(" ".join(sorted(settled.values())).encode()).hexdigest(),
+        tags={"chaxin/files": str(len(settled)), "chaxin/first_file": min(settled)})]
     return requests, {"seen": next_seen, "requested": sorted(requested)}
 
 

@@ -60,13 +60,17 @@ class LiveRun:
             self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             self.kill()
+            self._drain()
             raise AssertionError(f"the run did not finish within {timeout} s; its last lines:\n"
                                  + "\n".join(self.lines[-20:])) from None
+        self._drain()
+        return self.process.returncode
+
+    def _drain(self) -> None:
         for reader in self._readers:
             reader.join()
         while (line := self._queue.get()) is not None:
             self.lines.append(line)
-        return self.process.returncode
 
     @property
     def stdout(self) -> str:

@@ -69,7 +69,7 @@ def test_period_reviews_read_the_published_file_per_partition(demo_built):
             "actions_2010Q4.xlsx" if grain == "quarter" else "period_report_2010.html")
 
 
-def test_sensor_requests_one_run_per_new_file_once_it_has_settled(built, tmp_path):
+def test_sensor_requests_one_run_for_the_files_that_settled(built, tmp_path):
     _, _, settings = built                       # its BI file's ledger knows every fixture file
     inbox = tmp_path / "inbox"
     shutil.copytree(FIXTURE_INBOX, inbox)
@@ -87,8 +87,9 @@ def test_sensor_requests_one_run_per_new_file_once_it_has_settled(built, tmp_pat
     second, cursor = tick(cursor)
     third, cursor = tick(cursor)
     assert first == [] and third == []
-    assert [r.run_key for r in second] == [hashlib.sha256(new_file.read_bytes()).hexdigest()]
-    assert second[0].tags["chaxin/file"] == "2011_feedback.csv"
+    sha = hashlib.sha256(new_file.read_bytes()).hexdigest()
+    assert [r.run_key for r in second] == [hashlib.sha256(sha.encode()).hexdigest()]
+    assert second[0].tags == {"chaxin/files": "1", "chaxin/first_file": "2011_feedback.csv"}
 
     growing = inbox / "2012_profiles.csv"    # a file still being copied in
     growing.write_text("名称,统计年度\n", encoding="utf-8")
@@ -98,8 +99,16 @@ def test_sensor_requests_one_run_per_new_file_once_it_has_settled(built, tmp_pat
     later, cursor = tick(cursor)
     settled, cursor = tick(cursor)
     assert requests == [] and later == []
-    assert [r.tags["chaxin/file"] for r in settled] == ["2012_profiles.csv"]
-    assert json.loads(cursor)["requested"] == sorted(r.run_key for r in second + settled)
+    assert [r.tags["chaxin/first_file"] for r in settled] == ["2012_profiles.csv"]
+    assert json.loads(cursor)["requested"] == sorted(
+        [sha, hashlib.sha256(growing.read_bytes()).hexdigest()])
+
+    together = [inbox / "2013_feedback.csv", inbox / "2013_surveys.csv"]   # files arriving together
+    for i, path in enumerate(together):
+        path.write_text(f"编号,满意度\nCX2009-00{i},满意\n", encoding="utf-8")
+    first_sight, cursor = tick(cursor)
+    one_run, cursor = tick(cursor)
+    assert first_sight == [] and len(one_run) == 1 and one_run[0].tags["chaxin/files"] == "2"
 
 
 def test_rerun_on_an_unchanged_inbox_ingests_nothing_and_changes_no_mart(small_station):
