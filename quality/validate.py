@@ -1,6 +1,7 @@
 """Run the suites: each relation read once from DuckDB into a frame, validated by Great
 Expectations' pandas datasource (its SQL datasource over duckdb-engine fails with duckdb 2.0,
-GE issues 10738 and 11579), results stored and Data Docs built as static HTML, offline."""
+GE issues 10738 and 11579), results stored and Data Docs built as static HTML that renders with
+no network (offline_docs)."""
 from __future__ import annotations
 
 import logging
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from .offline_docs import make_offline
 from .suites import Suite, suites
 
 DATASOURCE = "chaxin"
@@ -81,4 +83,6 @@ def validate(con: duckdb.DuckDBPyConnection, root: Path, names: set[str] | None 
                 config.type, config.kwargs.get("column"), sample[:SAMPLE_SIZE], item.result.get("unexpected_percent")))
         outcomes.append(outcome)
     docs = context.build_data_docs()
-    return outcomes, Path(docs["local_site"].removeprefix("file://"))
+    index = Path(docs["local_site"].removeprefix("file://"))
+    make_offline(index.parent)     # GE's pages load their CSS and JS from CDNs
+    return outcomes, index

@@ -31,5 +31,31 @@ def publish_bi_file(warehouse: Path, target: Path) -> dict[str, int]:
             counts[view] = con.execute(f"select count(*) from main.{view}").fetchall()[0][0]
         con.execute("create table main._published as select ? as published_at, ? as source",
                     [dt.datetime.now(), str(warehouse)])
+        con.execute(_comment_statements(con))   # one script
         con.execute("detach working")
     return counts
+
+
+# What _published says of itself; the bi tables and columns say what dbt's docs say (persist_docs).
+_PUBLISHED_COMMENTS = [
+    ("_published", None, "When this BI file was published and from which working file (发布信息)."),
+    ("_published", "published_at", "When the file was published, local time (发布时间)."),
+    ("_published", "source", "The working warehouse file the bi views were read from (来源仓库文件)."),
+]
+
+
+def _comment_statements(con) -> str:
+    """COMMENT ON each new table and column with its bi view's comment, all read from the attached
+    working file in one query: BI tools and the duckdb CLI show dbt's descriptions."""
+    rows = con.execute("""
+        select view_name, null, comment from duckdb_views()
+        where database_name = 'working' and schema_name = 'bi' and comment is not null
+        union all
+        select table_name, column_name, comment from duckdb_columns()
+        where database_name = 'working' and schema_name = 'bi' and comment is not null""").fetchall()
+    statements = []
+    for table, column, comment in [*rows, *_PUBLISHED_COMMENTS]:
+        target = f'table main."{table}"' if column is None else f'column main."{table}"."{column}"'
+        text = comment.replace("'", "''")
+        statements.append(f"comment on {target} is '{text}';")
+    return "\n".join(statements)
