@@ -244,32 +244,33 @@ def cmd_quality(args) -> int:
 def cmd_actions(args) -> int:
     settings = _settings(args)
     quarter, out, bi = _period(args.quarter, "quarter"), _writable(args.out), _published(settings)
-    from reports.service_lists import ALL_SHEET, action_list_sheets
-    from reports.xlsx import write_workbook
+    from reports.service_lists import ALL_SHEET, STATUS_ZH, as_of_date, write_action_list
     from warehouse import connect
 
+    as_of = as_of_date(quarter)
     con = connect(bi, read_only=True)
     try:
         if out:
-            sheets = action_list_sheets(con, quarter)
             with _writing(out):
-                write_workbook(out, sheets)
+                sheets = write_action_list(con, quarter, out)
             console.print(f"{len(sheets[ALL_SHEET][1])} rows for {len(sheets) - 1} searchers written to {out}")
             return 0
         actions = con.execute("""
             select searcher, display_name, action_zh, origin_period_key, due_date, status
             from bi_mart_action_plan where period_key = ? order by searcher, status desc, due_date""",
-            [args.quarter]).fetchall()
+            [quarter]).fetchall()
         targets = con.execute("""select searcher, display_name, reason from bi_mart_survey_targets
-                                 where period_key = ? order by searcher, display_name""", [args.quarter]).fetchall()
+                                 where period_key = ? order by searcher, display_name""", [quarter]).fetchall()
     finally:
         con.close()
-    table = Table("searcher", "client", "action", "from", "due", "status", title=f"action plan {args.quarter}")
+    table = Table("查新员", "客户名称", "事项", "来自季度", "到期日", "状态",
+                  title=f"行动清单 action plan {quarter}, as of {as_of}")
     for searcher, client, action, origin, due, status in actions:
-        style = {"done": "green", "overdue": "bold red"}.get(status, "")
-        table.add_row(searcher or "", client, action, origin, str(due), f"[{style}]{status}[/]" if style else status)
+        style = {"done": "green", "done_late": "yellow", "overdue": "bold red"}.get(status, "")
+        label = STATUS_ZH[status]
+        table.add_row(searcher or "", client, action, origin, str(due), f"[{style}]{label}[/]" if style else label)
     console.print(table)
-    table = Table("searcher", "client", "reason", title=f"survey targets {args.quarter}")
+    table = Table("查新员", "客户名称", "原因", title=f"满意度调查 survey targets {quarter}")
     for row in targets:
         table.add_row(*(str(v or "") for v in row))
     console.print(table)

@@ -1,7 +1,14 @@
 """What service staff read, as sheets with Chinese headers, from the published BI file."""
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 import duckdb
+
+from warehouse.periods import parse_period_key
+
+from .xlsx import write_workbook
 
 MARK = "✗"
 ATTRIBUTE_LABELS = {"email/phone": "联系方式", "address": "地址", "enterprise_type": "企业类型",
@@ -38,9 +45,19 @@ TIER_ZH = {"key": "重点用户", "potential_key": "潜在重点用户", "genera
 # The words staff read for the warehouse's codes (SPEC §2.1 natures, §5 transitions).
 NATURE_ZH = {"cas": "中科院", "enterprise": "企业", "university": "高校", "institute": "院所", "other": "其他"}
 TRANSITION_ZH = {"new": "新增", "up": "上升", "down": "下降", "same": "不变"}
-STATUS_ZH = {"done": "已完成", "open": "待办", "overdue": "逾期"}
-ACTION_HEADERS = ["查新员", "客户名称", "类型", "事项", "原因", "来自季度", "到期日", "状态", "完成日期"]
+STATUS_ZH = {"done": "已完成", "done_late": "逾期后完成", "open": "待办", "overdue": "逾期"}
 ALL_SHEET, UNASSIGNED = "全部", "未分配"
+
+
+def action_headers(as_of: dt.date) -> list[str]:
+    """The action list's columns; the status says the date it is as of."""
+    return ["查新员", "客户名称", "类型", "事项", "原因", "来自季度", "到期日", f"状态（截至{as_of.isoformat()}）",
+            "完成日期"]
+
+
+def as_of_date(quarter: str) -> dt.date:
+    """A quarter's list is as of its last day (mart_action_plan.as_of_date)."""
+    return parse_period_key(quarter)[2]
 
 
 def action_list_rows(con: duckdb.DuckDBPyConnection, quarter: str) -> list[tuple]:
@@ -55,8 +72,7 @@ def action_list_rows(con: duckdb.DuckDBPyConnection, quarter: str) -> list[tuple
         select searcher, display_name, reason from bi_mart_survey_targets where period_key = ?
         order by searcher, display_name
     """, [quarter]).fetchall()
-    quarter_end = con.execute("select max(due_date) from bi_mart_action_plan where period_key = ?",
-                              [quarter]).fetchall()[0][0]
+    quarter_end = as_of_date(quarter)
     rows = [(searcher or UNASSIGNED, client, "客户关系维护", action,
              f"{TIER_ZH[tier]}的服务策略（按{int(origin[:4]) - 1}年分级）", origin, due, STATUS_ZH[status], done)
             for searcher, client, action, tier, origin, due, status, done in actions]
@@ -66,10 +82,17 @@ def action_list_rows(con: duckdb.DuckDBPyConnection, quarter: str) -> list[tuple
     return rows
 
 
+def write_action_list(con: duckdb.DuckDBPyConnection, quarter: str, path: Path) -> dict:
+    """The quarter's action list as XLSX for service staff; its sheets."""
+    sheets = action_list_sheets(con, quarter)
+    write_workbook(path, sheets, title=f"行动清单 {quarter}，截至 {as_of_date(quarter)}")
+    return sheets
+
+
 def action_list_sheets(con: duckdb.DuckDBPyConnection, quarter: str) -> dict[str, tuple[list[str], list[tuple]]]:
     """One sheet with every row, then one per responsible searcher."""
-    rows = action_list_rows(con, quarter)
-    sheets = {ALL_SHEET: (ACTION_HEADERS, rows)}
+    rows, headers = action_list_rows(con, quarter), action_headers(as_of_date(quarter))
+    sheets = {ALL_SHEET: (headers, rows)}
     for searcher in sorted({row[0] for row in rows}):
-        sheets[searcher] = (ACTION_HEADERS, [row for row in rows if row[0] == searcher])
+        sheets[searcher] = (headers, [row for row in rows if row[0] == searcher])
     return sheets

@@ -9,15 +9,15 @@ import xlsxwriter
 from warehouse.files import written_atomically
 
 
-def write_workbook(path: Path, sheets: dict[str, tuple[list[str], list[tuple]]]) -> Path:
+def write_workbook(path: Path, sheets: dict[str, tuple[list[str], list[tuple]]], title: str = "") -> Path:
     """Write {sheet name: (headers, rows)}. Text that starts like a formula is written as text,
     so Excel never runs it; dates are real date cells. The file appears whole or not at all."""
     with written_atomically(path) as temp:
-        _write(temp, sheets)
+        _write(temp, sheets, title)
     return path
 
 
-def _write(path: Path, sheets: dict[str, tuple[list[str], list[tuple]]]) -> None:
+def _write(path: Path, sheets: dict[str, tuple[list[str], list[tuple]]], title: str) -> None:
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
                                            "strings_to_urls": False})
     header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
@@ -26,7 +26,7 @@ def _write(path: Path, sheets: dict[str, tuple[list[str], list[tuple]]]) -> None
         sheet = book.add_worksheet(_sheet_name(name))
         sheet.write_row(0, 0, headers, header)
         sheet.freeze_panes(1, 0)
-        _print_setup(sheet)
+        _print_setup(sheet, title)
         widths = [len(h) * 2 + 2 for h in headers]
         for r, row in enumerate(rows, start=1):
             for c, value in enumerate(row):
@@ -46,9 +46,11 @@ def _write(path: Path, sheets: dict[str, tuple[list[str], list[tuple]]]) -> None
     book.close()
 
 
-def _print_setup(sheet) -> None:
+def _print_setup(sheet, title: str) -> None:
     """Printed as staff read it: A4 landscape, every column on one page wide, the header row
-    repeated on each page, page numbers in the footer."""
+    repeated on each page, the title on top and page numbers in the footer."""
+    if title:
+        sheet.set_header(f"&L{title.replace('&', '&&')}")
     sheet.set_paper(9)                 # A4
     sheet.set_landscape()
     sheet.fit_to_pages(1, 0)           # one page wide, as many pages long as it takes

@@ -13,6 +13,7 @@ from python_calamine import CalamineWorkbook
 
 from chaxin.cli import main
 from reports.period_report import write_period_report
+from warehouse.periods import parse_period_key
 
 from .conftest import FIXTURE_INBOX, rows, station
 
@@ -50,8 +51,8 @@ def test_action_list_xlsx_matches_the_action_plan(demo_built, tmp_path):
     assert main(["actions", "--quarter", "2012Q4", "--bi", str(settings.bi), "--out", str(out)]) == 0
     book = CalamineWorkbook.from_path(str(out))
     header, *everyone = book.get_sheet_by_name("全部").to_python()
-    assert header == ["查新员", "客户名称", "类型", "事项", "原因", "来自季度", "到期日", "状态", "完成日期"]
-    status_zh = {"done": "已完成", "open": "待办", "overdue": "逾期"}
+    assert header == ["查新员", "客户名称", "类型", "事项", "原因", "来自季度", "到期日", "状态（截至2012-12-31）", "完成日期"]
+    status_zh = {"done": "已完成", "done_late": "逾期后完成", "open": "待办", "overdue": "逾期"}
     expected = sorted((client, action, origin, due.isoformat(), status_zh[status]) for client, action, origin, due, status in rows(
         con, """select display_name, action_zh, origin_period_key, due_date, status
                 from marts.mart_action_plan where period_key = '2012Q4'"""))
@@ -139,3 +140,28 @@ def test_period_report_prints_to_a_few_a4_pages_none_blank(demo_built, tmp_path)
         histogram = Image.open(png).convert("L").histogram()
         assert max(histogram) < 0.97 * sum(histogram), f"{png.name} is blank"
     assert len(list(tmp_path.glob("page-*.png"))) == n_pages
+
+
+def test_an_action_list_is_as_of_its_quarters_last_day(demo_built):
+    """SPEC §5 action plan, as of one date: a quarter's list counts only activities up to the
+    quarter's last day. Each action's first matching activity is read from the activities themselves."""
+    con, *_ = demo_built
+    listed = rows(con, """
+        select plan.period_key, plan.as_of_date, plan.due_date, plan.status, plan.done_date,
+               (select min(a.activity_date) from intermediate.int_activities_identified as a
+                join seeds.strategies as s on s.action = plan.strategy_action and s.tier = plan.tier
+                where a.client_id = plan.client_id and a.activity_type = s.activity_type
+                  and a.activity_date >= case when s.cadence = 'yearly' then make_date(cast(left(plan.origin_period_key, 4) as int), 1, 1)
+                                              else (select start_date from intermediate.int_periods_spined
+                                                    where grain = 'quarter' and period_key = plan.origin_period_key) end) as first_activity
+        from marts.mart_action_plan as plan""")
+    assert len(listed) > 1000
+    for period, as_of, due, status, done_date, first in listed:
+        assert as_of == parse_period_key(period)[2]
+        if first is not None and first <= as_of:              # done by then: on time or late
+            assert (status, done_date) == ("done" if first <= due else "done_late", first), (period, due, first)
+        else:                                                  # not yet: nothing after the date leaks in
+            assert done_date is None and status == ("overdue" if due < as_of else "open"), (period, due, first)
+    # the case the issue found: rows of 2010Q4 done only after the quarter show as not done there
+    later = [r for r in listed if r[0] == "2010Q4" and r[5] is not None and r[5] > r[1]]
+    assert later and all(r[3] in ("overdue", "open") and r[4] is None for r in later)

@@ -8,7 +8,8 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetCheckResult, AssetExecutionContext, AssetKey, Config, Failure, MetadataValue, Output
+from dagster import (AssetCheckResult, AssetExecutionContext, AssetKey, Config, Failure, MetadataValue, Output,
+                     TableColumn, TableSchema)
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from pydantic import Field
 
@@ -94,9 +95,13 @@ def with_model_metadata(context: AssetExecutionContext, con, event):
 def model_metadata(con, key: AssetKey) -> dict:
     relation = ".".join(key.path)
     metadata = relation_metadata(con, relation)
-    columns = {c for (c,) in con.execute(
-        "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
-        list(key.path)).fetchall()}
+    described = con.execute("""select column_name, data_type, comment from duckdb_columns()
+                               where database_name = current_database() and schema_name = ? and table_name = ?
+                               order by column_index""", list(key.path)).fetchall()
+    # the built types with the data dictionary's words (dbt persist_docs), as the UI's column schema
+    metadata["dagster/column_schema"] = TableSchema(columns=[
+        TableColumn(name, data_type, description=comment) for name, data_type, comment in described])
+    columns = {name for name, _, _ in described}
     if "_reject_reason" in columns:   # staging: how many rows went to quarantine
         rejected = con.execute(f"select count(*) from {relation} where _reject_reason is not null").fetchall()[0][0]
         metadata["rows quarantined"] = MetadataValue.int(rejected)

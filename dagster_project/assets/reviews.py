@@ -5,8 +5,7 @@ a review never waits for (or blocks) the writer."""
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from reports.period_report import write_period_report
-from reports.service_lists import action_list_sheets
-from reports.xlsx import write_workbook
+from reports.service_lists import write_action_list
 from warehouse import connect
 from warehouse.periods import parse_period_key
 
@@ -47,8 +46,8 @@ def review_asset(grain: str):
                                     [grain, key]).fetchall()[0][0]
             metadata = {title: query_markdown(con, sql, [grain, key]) for title, sql in QUERIES.items()}
             if grain == "quarter":
-                path = write_workbook(warehouse.settings.reports_dir / f"actions_{key}.xlsx",
-                                      action_list_sheets(con, key))
+                path = warehouse.settings.reports_dir / f"actions_{key}.xlsx"
+                write_action_list(con, key, path)
         finally:
             con.close()
         if grain != "quarter":

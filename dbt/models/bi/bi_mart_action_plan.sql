@@ -9,6 +9,7 @@ mart_action_plan as (
 final as (
     select
         period_key,
+        as_of_date,
         client_id,
         action,
         strategy_action,

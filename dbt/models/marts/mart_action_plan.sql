@@ -2,7 +2,8 @@
    latest closed year, expanded into actions. Quarterly actions are due on the quarter's last day;
    yearly ones in Q4 (window: the whole year); holiday greetings on the festival (window: its
    quarter). An action is done when an activity of its type for the client falls on or after its
-   window's start; one not done stays listed, overdue, in every later quarter until it is. #}
+   window's start; one not done stays listed in every later quarter until it is. Each quarter's list
+   is as of its last day (as_of_date): status and done date use nothing that happened after it. #}
 with
 
 periods as (
@@ -90,29 +91,38 @@ listed as (
         or with_done_date.done_date >= plan_quarters.start_date
 ),
 
+as_of as (
+    select
+        listed.*,
+        listed.end_date as as_of_date,
+        case when listed.done_date <= listed.end_date then listed.done_date end as done_by_then
+    from listed
+),
+
 final as (
     select
-        listed.period_key,
-        listed.client_id,
-        listed.strategy_action || ' ' || listed.origin_period_key as action,
-        listed.strategy_action,
-        listed.action_zh,
-        listed.tier,
-        listed.origin_period_key,
-        listed.due_date,
-        coalesce(listed.done_date <= listed.end_date, false) as done,
-        listed.done_date,
-        coalesce(listed.done_date <= listed.end_date, false) = false
-            and listed.due_date < listed.start_date as is_overdue,
+        as_of.period_key,
+        as_of.as_of_date,
+        as_of.client_id,
+        as_of.strategy_action || ' ' || as_of.origin_period_key as action,
+        as_of.strategy_action,
+        as_of.action_zh,
+        as_of.tier,
+        as_of.origin_period_key,
+        as_of.due_date,
+        as_of.done_by_then is not null as done,
+        as_of.done_by_then as done_date,
+        as_of.done_by_then is null and as_of.due_date < as_of.as_of_date as is_overdue,
         case
-            when listed.done_date <= listed.end_date then 'done'
-            when listed.due_date < listed.start_date then 'overdue'
+            when as_of.done_by_then <= as_of.due_date then 'done'
+            when as_of.done_by_then is not null then 'done_late'
+            when as_of.due_date < as_of.as_of_date then 'overdue'
             else 'open'
         end as status,
         clients.display_name,
         clients.latest_searcher as searcher
-    from listed
-    inner join clients on listed.client_id = clients.client_id
+    from as_of
+    inner join clients on as_of.client_id = clients.client_id
 )
 
 select * from final
