@@ -200,7 +200,7 @@ def cmd_run(args) -> int:
 
 
 def cmd_status(args) -> int:
-    from dagster_project.runner import latest_run_checks
+    from dagster_project.history import latest_run_checks
 
     settings = _settings(args)
     if not settings.warehouse.exists():

@@ -3,32 +3,15 @@ from __future__ import annotations
 
 import contextlib
 import re
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dagster import AssetCheckSeverity, DagsterInstance
+from dagster import DagsterInstance
 
 from chaxin.settings import Settings
 
 from .definitions import build_definitions
-
-DAGSTER_YAML = Path(__file__).with_name("dagster.yaml")
-
-
-@dataclass(frozen=True)
-class CheckOutcome:
-    asset: str
-    name: str
-    passed: bool
-    blocking: bool
-    metadata: dict = field(default_factory=dict, compare=False)
-
-    @classmethod
-    def of(cls, evaluation) -> "CheckOutcome":
-        """From a Dagster AssetCheckEvaluation; error severity is what blocks."""
-        return cls("/".join(evaluation.asset_key.path), evaluation.check_name, evaluation.passed,
-                   evaluation.severity == AssetCheckSeverity.ERROR, dict(evaluation.metadata))
+from .history import CheckOutcome, local_instance
 
 
 @dataclass
@@ -46,16 +29,6 @@ class RunOutcome:
     @property
     def ok(self) -> bool:
         return self.success and not self.failed_blocking
-
-
-def local_instance(settings: Settings) -> DagsterInstance:
-    """The persistent instance at DAGSTER_HOME (created with chaxin's dagster.yaml if new)."""
-    home = settings.dagster_home
-    home.mkdir(parents=True, exist_ok=True)
-    config = home / "dagster.yaml"
-    if not config.exists():
-        shutil.copyfile(DAGSTER_YAML, config)
-    return DagsterInstance.local_temp(tempdir=str(home))
 
 
 def run_job(settings: Settings, job_name: str = "warehouse_job", *, instance: DagsterInstance | None = None,
@@ -90,19 +63,3 @@ def root_cause(error) -> str:
         error = error.cause
     first_line = error.message.strip().splitlines()[0] if error.message.strip() else error.cls_name
     return re.sub(r"^[\w.]+(Error|Exception|Unavailable|Failure): ", "", first_line)
-
-
-def latest_run_checks(settings: Settings) -> tuple[str, str, list[CheckOutcome]] | None:
-    """(run id, status, check outcomes) of the latest warehouse run recorded at DAGSTER_HOME."""
-    from dagster import DagsterEventType, RunsFilter
-
-    if not (settings.dagster_home / "dagster.yaml").exists():
-        return None
-    instance = local_instance(settings)
-    runs = instance.get_runs(filters=RunsFilter(job_name="warehouse_job"), limit=1)
-    if not runs:
-        return None
-    run = runs[0]
-    checks = [CheckOutcome.of(record.dagster_event.event_specific_data)
-              for record in instance.all_logs(run.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION)]
-    return run.run_id, run.status.value, checks

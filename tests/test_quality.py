@@ -11,7 +11,7 @@ from python_calamine import CalamineWorkbook
 
 from chaxin import views
 from chaxin.cli import main
-from dagster_project.runner import latest_run_checks
+from dagster_project.history import latest_run_checks
 from reports.xlsx import write_workbook
 
 from .conftest import FIXTURE_INBOX, rows, station
