@@ -44,8 +44,11 @@ benchmark: install
 	$(BIN)/python benchmarks/ingest_staging.py
 
 # The Dagster UI on http://127.0.0.1:3000, recording runs where `chaxin run` does.
+# The instance's storage is created once before `dagster dev` starts its processes, which would
+# otherwise race to create it ("more than one head present").
 ui: install
 	mkdir -p data/dagster && (test -f data/dagster/dagster.yaml || cp dagster_project/dagster.yaml data/dagster/)
+	DAGSTER_HOME=$(CURDIR)/data/dagster $(BIN)/python -c "from dagster import DagsterInstance; DagsterInstance.get()"
 	DAGSTER_HOME=$(CURDIR)/data/dagster $(BIN)/dagster dev -m dagster_project.definitions -h 127.0.0.1 -p 3000
 
 clean:

@@ -3,6 +3,7 @@ cleans up after it and completes the work, unattended; a busy or full place fail
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import subprocess
 import sys
@@ -135,6 +136,12 @@ def test_a_dead_runs_leftovers_are_removed_and_said_in_one_line(copied):
     assert len(cleaned) == 1
     for path in dead:
         assert not path.exists() and path.name in cleaned[0]
+    # progress a person can follow, though stderr is a pipe: each step starts and ends, with its time
+    for name in ("ingest", "checks raw_expectations", "dbt build", "checks warehouse_expectations", "commit",
+                 "publish the BI file", "period reports"):
+        assert re.search(rf"^\d\d:\d\d:\d\d start  {name}$", run.stderr, re.M), name
+        assert re.search(rf"^\d\d:\d\d:\d\d done   {name} in \d+\.\d s", run.stderr, re.M), name
+    assert re.search(r"done   dbt build in \d+\.\d s: 50 of 50 models and seeds, \d+ tests$", run.stderr, re.M)
 
 
 @pytest.fixture
