@@ -72,7 +72,7 @@ class WriterLock:
             fcntl.flock(fd, fcntl.LOCK_EX)
         self._fd = fd
         previous = _read(fd)
-        dead = previous if previous and previous.pid and _state(fd) == "running" else None
+        dead = previous if previous and _record(fd).get("state") == "running" else None
         self._write("running")
         removed = [(p, _remove(p)) for p in leftovers(self.working, *also_clean)]
         return Recovery(dead, removed)
@@ -85,10 +85,6 @@ class WriterLock:
         finally:
             os.close(self._fd)          # closing the descriptor releases the flock
             self._fd = None
-
-    @property
-    def held(self) -> bool:
-        return self._fd is not None
 
     def _write(self, state: str) -> None:
         record = {"pid": os.getpid(), "started_at": self._started_at,
@@ -111,10 +107,6 @@ def _read(fd: int) -> Holder | None:
     if "pid" not in record:
         return None
     return Holder(record["pid"], record.get("started_at", "?"), record.get("run_id"), record.get("command", "?"))
-
-
-def _state(fd: int) -> str | None:
-    return _record(fd).get("state")
 
 
 def _remove(path: Path) -> int:
