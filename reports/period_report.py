@@ -84,13 +84,14 @@ def _render(con, grain: str, key: str, window: str) -> str:
     recommended = _q(con, "select product, count(*), max(as_of_date) from bi_mart_service_recommendations "
                           "group by product order by 2 desc")
     published_at = _q(con, "select max(published_at) from _published")[0][0]
+    loyalty_high, rd_strong = _q(con, "select loyalty_high_threshold, rd_strong_threshold from bi_settings")[0]
 
     figures = {
         "tiers": _figure(go.Bar(x=[TIER_ZH[t] for t in TIER_ZH], y=[tiers.get(t, 0) for t in TIER_ZH],
                                 marker_color=list(TIER_COLOURS.values()), text=[tiers.get(t, 0) for t in TIER_ZH])),
         "transitions": _transitions_figure(transitions),
         "source_mix": _figure(go.Pie(labels=[m[0] for m in mix], values=[m[1] for m in mix], hole=0.4)),
-        "loyalty_rd": _scatter(points),
+        "loyalty_rd": _scatter(points, loyalty_high, rd_strong),
         "satisfaction": _satisfaction(satisfaction),
         "recommendations": _figure(go.Bar(x=[r[1] for r in recommended], y=[r[0] for r in recommended],
                                           orientation="h")),
@@ -120,17 +121,18 @@ def _transitions_figure(transitions) -> str:
     return _figure(go.Sankey(node=dict(label=labels, pad=20), link=link))
 
 
-def _scatter(points) -> str:
+def _scatter(points, loyalty_high: float, rd_strong: float) -> str:
+    """Loyalty against R&D per client, with the build's thresholds (bi_settings) as the quadrant lines."""
     traces = [go.Scatter(x=[p[0] for p in points if p[2] == tier], y=[p[1] for p in points if p[2] == tier],
                          mode="markers", name=tier, marker=dict(color=TIER_COLOURS.get(tier, "#a5a5a5"), size=7,
                                                                  opacity=0.7))
               for tier in [*TIER_COLOURS, "untiered"]]
     for trace in traces:
         trace.name = TIER_ZH.get(trace.name, "未分级")
-    return _figure(*traces, xaxis_title="R&D strength points (strong ≥ 40)",
-                   yaxis_title="loyalty points (high ≥ 60)",
-                   shapes=[dict(type="line", x0=40, x1=40, y0=0, y1=100, line=dict(dash="dot")),
-                           dict(type="line", x0=0, x1=100, y0=60, y1=60, line=dict(dash="dot"))])
+    return _figure(*traces, xaxis_title=f"R&D strength points (strong ≥ {rd_strong:g})",
+                   yaxis_title=f"loyalty points (high ≥ {loyalty_high:g})",
+                   shapes=[dict(type="line", x0=rd_strong, x1=rd_strong, y0=0, y1=100, line=dict(dash="dot")),
+                           dict(type="line", x0=0, x1=100, y0=loyalty_high, y1=loyalty_high, line=dict(dash="dot"))])
 
 
 def _satisfaction(rows) -> str:

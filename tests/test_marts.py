@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contextlib import closing
 
+from reports.period_report import write_period_report
 from warehouse import connect
 
 from .conftest import rows, run_warehouse
@@ -105,6 +106,9 @@ def test_a_changed_weight_changes_the_marts_not_the_sql(small_station):
     assert outcome.ok, outcome.failures
     assert client_period(small_station, "北京甲科技有限公司", "five_year", "2006-2010")[0][:5] == (
         59.83, "high", 40.5, "strong", "key")
+    # the report draws the threshold the build used, read from the published settings
+    page = write_period_report(small_station.bi, "2006-2010", small_station.reports_dir).read_text(encoding="utf-8")
+    assert "loyalty points (high ≥ 59)" in page and "(high ≥ 60)" not in page
     outcome = run_warehouse(small_station)   # back to the SPEC's defaults
     assert outcome.ok, outcome.failures
     assert client_period(small_station, "北京甲科技有限公司", "five_year", "2006-2010")[0][4] == "potential_key"
