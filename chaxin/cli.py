@@ -131,7 +131,7 @@ def _writing(out: Path):
 
 
 def _run(settings: Settings, job_name: str, what: str, dbt_vars: dict | None = None):
-    """Run a job in-process and show the files it ingested; None when there is no inbox."""
+    """Run a job in-process and show the files it ingested; None when Dagster cannot record the run."""
     if not settings.inbox.is_dir():
         raise UsageError(f"inbox {settings.inbox} does not exist: create it and put the exports there, "
                          "or give --inbox (CHAXIN_INBOX)")
