@@ -41,8 +41,6 @@ def local_instance(settings: Settings) -> DagsterInstance:
 
 def latest_run_checks(settings: Settings) -> tuple[str, str, list[CheckOutcome]] | None:
     """(run id, status, check outcomes) of the latest warehouse run recorded at DAGSTER_HOME."""
-    from dagster import DagsterEventType, RunsFilter
-
     if not (settings.dagster_home / "dagster.yaml").exists():
         return None
     instance = local_instance(settings)

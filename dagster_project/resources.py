@@ -87,15 +87,14 @@ class WarehouseResource(ConfigurableResource):
         """Make this run's writes visible together; False when the run wrote nothing."""
         if self._copy is None:
             return False
-        if self._copy.exists():
-            commit_copy(self.settings.warehouse, self._run_id)
+        commit_copy(self.settings.warehouse, self._run_id)
         self._copy = None
         return True
 
     @property
     def current(self) -> Path:
         """What this run sees: its own copy while it has one, else the working file."""
-        return self._copy if self._copy is not None and self._copy.exists() else self.settings.warehouse
+        return self._copy or self.settings.warehouse
 
     @contextmanager
     def connection(self, read_only: bool = False):

@@ -23,7 +23,7 @@ from .csv_repair import MAX_ROW_BYTES, repair_csv
 from .encodings import check_gb18030
 from .headers import HEADER_SEARCH_ROWS, FamilyNotRecognised, HeaderMatch, detect
 from .raw_schema import ensure_raw_schema
-from .readers import HEAD_BYTES, Fingerprint, csv_head, fingerprint, transcode_to_utf8, xlsx_columns, xlsx_rows
+from .readers import Fingerprint, csv_head, fingerprint, transcode_to_utf8, xlsx_columns, xlsx_rows
 from .signatures import UnreadableFile, file_kind
 from .xlsx_limits import check_xlsx_size
 
@@ -126,9 +126,7 @@ def _ingest_file(con, path: Path, name: str, fp: Fingerprint, scratch: Path, ver
         return _record(con, FileResult(name, "duplicate", encoding=fp.encoding, reason=_replacing(reason, version)),
                        fp, version=version)
     try:
-        with path.open("rb") as f:
-            head = f.read(HEAD_BYTES)
-        if file_kind(path, head) == "xlsx":
+        if file_kind(path, fp.head) == "xlsx":
             check_xlsx_size(path)
             rows = xlsx_rows(path)
             match = detect(rows)
@@ -136,7 +134,7 @@ def _ingest_file(con, path: Path, name: str, fp: Fingerprint, scratch: Path, ver
         else:
             if fp.encoding == "gb18030":
                 check_gb18030(path)
-            head_rows = csv_head(path, fp.encoding, HEADER_SEARCH_ROWS)
+            head_rows = csv_head(fp.head, fp.encoding, HEADER_SEARCH_ROWS)
             match = detect(head_rows)
             source = path
             if fp.encoding == "gb18030":
@@ -176,22 +174,25 @@ def _rejected(reason: str, live_load_id: int | None) -> str:
     return (reason if len(reason) <= room else reason[:room - 1] + "…") + note
 
 
+# A ledger row `f` whose rows are live: no later version names it in replaces_load_id (the same rule
+# as the dbt macro live_rows, which staging applies to the raw rows).
+NOT_REPLACED = "not exists (select 1 from raw.ingested_files as r where r.replaces_load_id = f.load_id)"
+
+
 def _live_version(con, name: str) -> int | None:
     """The load of this file's version in force: loaded (or a duplicate) and replaced by none. After a
     rejected version was put back to the live bytes, the loaded row is the one that holds the rows."""
-    found = _rows(con, """select load_id from raw.ingested_files as f
-                          where file = ? and status <> 'rejected' and not exists (
-                              select 1 from raw.ingested_files as r where r.replaces_load_id = f.load_id)
-                          order by status = 'loaded' desc, load_id desc limit 1""", name)
+    found = _rows(con, f"""select load_id from raw.ingested_files as f
+                           where file = ? and status <> 'rejected' and {NOT_REPLACED}
+                           order by status = 'loaded' desc, load_id desc limit 1""", name)
     return found[0][0] if found else None
 
 
 def _live_twin(con, sha256: str) -> tuple[str, int] | None:
     """A loaded file with these bytes whose rows are live (no later version replaced it)."""
-    found = _rows(con, """select file, load_id from raw.ingested_files as f
-                          where sha256 = ? and status = 'loaded' and not exists (
-                              select 1 from raw.ingested_files as r where r.replaces_load_id = f.load_id)
-                          order by load_id limit 1""", sha256)
+    found = _rows(con, f"""select file, load_id from raw.ingested_files as f
+                           where sha256 = ? and status = 'loaded' and {NOT_REPLACED}
+                           order by load_id limit 1""", sha256)
     return found[0] if found else None
 
 
@@ -276,7 +277,7 @@ def _rows(con, sql: str, *params) -> list[tuple]:
 
 
 def _scalar(con, sql: str, params: list | None = None):
-    return con.execute(sql, params or []).fetchall()[0][0]
+    return _rows(con, sql, *(params or []))[0][0]
 
 
 def _record(con, result: FileResult, fp: Fingerprint, match: HeaderMatch | None = None,

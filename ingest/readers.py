@@ -10,7 +10,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
@@ -27,17 +27,18 @@ HEAD_BYTES = 1 << 16
 class Fingerprint:
     sha256: str
     encoding: str   # utf-8-sig, utf-8, gb18030 or xlsx
+    head: bytes = field(default=b"", repr=False, compare=False)   # the first HEAD_BYTES: kind and header
 
 
 def fingerprint(path: Path) -> Fingerprint:
-    """sha256 and encoding in one streaming pass: a file that is not valid UTF-8 is GB18030."""
+    """sha256, encoding and the first bytes in one streaming pass: a file that is not valid UTF-8 is GB18030."""
     digest = hashlib.sha256()
     utf8 = codecs.getincrementaldecoder("utf-8")()
     is_utf8, first = True, b""
     with path.open("rb") as f:
         while chunk := f.read(CHUNK):
             if not first:
-                first = chunk[:4]
+                first = chunk[:HEAD_BYTES]
             digest.update(chunk)
             if is_utf8:
                 try:
@@ -55,13 +56,11 @@ def fingerprint(path: Path) -> Fingerprint:
         encoding = "utf-8-sig"
     else:
         encoding = "utf-8" if is_utf8 else "gb18030"
-    return Fingerprint(digest.hexdigest(), encoding)
+    return Fingerprint(digest.hexdigest(), encoding, first)
 
 
-def csv_head(path: Path, encoding: str, n_rows: int) -> list[list[str]]:
-    """The first records of a CSV, parsed, for header detection."""
-    with path.open("rb") as f:
-        head = f.read(HEAD_BYTES)
+def csv_head(head: bytes, encoding: str, n_rows: int) -> list[list[str]]:
+    """The first records of a CSV (from its first bytes), parsed, for header detection."""
     text = head.decode(encoding, errors="replace")
     if encoding != "utf-8-sig" and text.startswith("\ufeff"):
         text = text[1:]

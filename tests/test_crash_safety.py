@@ -23,8 +23,11 @@ NEW_EXPORT = "编号,委托日期,委托单位,用户性质\nCX2010-777,2010-06-
 @pytest.fixture
 def copied(built, tmp_path):
     """A private copy of the built fixture station (inbox, working file, BI file)."""
-    _, _, source = built
-    settings = station(tmp_path, tmp_path / "inbox")
+    return copy_station(built[2], tmp_path)
+
+
+def copy_station(source, root):
+    settings = station(root, root / "inbox")
     shutil.copytree(source.inbox, settings.inbox)
     shutil.copyfile(source.warehouse, settings.warehouse)
     shutil.copyfile(source.bi, settings.bi)
@@ -159,10 +162,7 @@ def small_disk(tmp_path):
 
 def test_a_full_disk_fails_in_one_line_and_leaves_the_files_intact(built, small_disk):
     _, _, source = built
-    settings = station(small_disk / "data", small_disk / "data" / "inbox")
-    shutil.copytree(source.inbox, settings.inbox)
-    shutil.copyfile(source.warehouse, settings.warehouse)
-    shutil.copyfile(source.bi, settings.bi)
+    settings = copy_station(source, small_disk / "data")
     (settings.inbox / "2011_commissions.csv").write_text(NEW_EXPORT, encoding="utf-8")
     working_before, bi_before = digest(settings.warehouse), digest(settings.bi)
     filler = small_disk / "filler"
