@@ -58,6 +58,8 @@ def parser() -> Parser:
         p.add_argument("--bi", help="the published PII-free BI file (CHAXIN_BI; default data/bi.duckdb)")
         if name == "run":
             p.add_argument("--vars", help="JSON of SPEC §5 weights for this run, e.g. '{\"loyalty_high_threshold\": 55}'")
+            p.add_argument("--full-refresh", action="store_true",
+                           help="rebuild every model from raw, whatever changed (dbt --full-refresh)")
         if name == "actions":
             p.add_argument("--quarter", required=True, help="the quarter, e.g. 2010Q4")
             p.add_argument("--out", help="write an XLSX: one sheet with all rows, one per searcher")
@@ -130,7 +132,7 @@ def _writing(out: Path):
         raise UsageError(f"--out {out} cannot be written ({e.__context__.strerror}): choose another place") from None
 
 
-def _run(settings: Settings, job_name: str, what: str, dbt_vars: dict | None = None):
+def _run(settings: Settings, job_name: str, what: str, dbt_vars: dict | None = None, full_refresh: bool = False):
     """Run a job in-process and show the files it ingested; None when Dagster cannot record the run."""
     if not settings.inbox.is_dir():
         raise UsageError(f"inbox {settings.inbox} does not exist: create it and put the exports there, "
@@ -141,7 +143,7 @@ def _run(settings: Settings, job_name: str, what: str, dbt_vars: dict | None = N
     log_file = settings.dagster_home / "logs" / f"{job_name}.log"
     progress(f"{what} (Dagster job {job_name}, in-process; steps below, the dbt log in {log_file})")
     try:
-        outcome = run_job(settings, job_name, log_file=log_file, dbt_vars=dbt_vars)
+        outcome = run_job(settings, job_name, log_file=log_file, dbt_vars=dbt_vars, full_refresh=full_refresh)
     except Exception as e:
         if not _is_storage_error(e):
             raise
@@ -180,7 +182,7 @@ def cmd_run(args) -> int:
     except json.JSONDecodeError as e:
         raise UsageError(f"--vars is not JSON ({e.msg} at character {e.pos}): e.g. "
                          "'{\"loyalty_high_threshold\": 55}'") from None
-    outcome = _run(settings, "warehouse_job", "ingest, dbt build with tests, publish", dbt_vars)
+    outcome = _run(settings, "warehouse_job", "ingest, dbt build with tests, publish", dbt_vars, args.full_refresh)
     if outcome is None:
         return 1
     if "warehouse/working_file" in outcome.materialized:

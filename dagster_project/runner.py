@@ -32,15 +32,16 @@ class RunOutcome:
 
 
 def run_job(settings: Settings, job_name: str = "warehouse_job", *, instance: DagsterInstance | None = None,
-            dbt_vars: dict | None = None, partition_key: str | None = None,
+            dbt_vars: dict | None = None, full_refresh: bool = False, partition_key: str | None = None,
             dbt_project_dir: Path | None = None, log_file: Path | None = None) -> RunOutcome:
     """Execute one job in this process; dbt's event stream (which dagster-dbt copies to stdout)
     goes to log_file when given."""
     defs = build_definitions(settings, **({"dbt_project_dir": dbt_project_dir} if dbt_project_dir else {}))
     job = defs.resolve_job_def(job_name)
     run_config = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}   # the caller reports
-    if dbt_vars and job_name in ("warehouse_job", "transform_job", "quarterly_job"):
-        run_config["ops"] = {"warehouse_models": {"config": {"dbt_vars": dbt_vars}}}
+    if (dbt_vars or full_refresh) and job_name in ("warehouse_job", "transform_job", "quarterly_job"):
+        run_config["ops"] = {"warehouse_models": {"config": {"dbt_vars": dbt_vars or {},
+                                                             "full_refresh": full_refresh}}}
     with contextlib.ExitStack() as stack:
         if log_file is not None:
             log_file.parent.mkdir(parents=True, exist_ok=True)

@@ -37,6 +37,8 @@ class ChaxinTranslator(DagsterDbtTranslator):
 class BuildConfig(Config):
     dbt_vars: dict = Field(default_factory=dict, description=(
         "Override SPEC §5 weights and thresholds for this run, e.g. {\"loyalty_high_threshold\": 55}"))
+    full_refresh: bool = Field(default=False, description=(
+        "Rebuild every model from raw (dbt --full-refresh), as if the warehouse were new"))
 
 
 @contextmanager
@@ -59,7 +61,8 @@ def warehouse_models(context: AssetExecutionContext, config: BuildConfig, dbt: D
                      warehouse: WarehouseResource):
     """`dbt build`: seeds, staging, quarantine, intermediate, marts and bi, with every test, on the
     run's copy of the working file; a failed build leaves the working file as it was."""
-    args = ["build", "--vars", json.dumps(config.dbt_vars)] if config.dbt_vars else ["build"]
+    args = ["build", *(["--vars", json.dumps(config.dbt_vars)] if config.dbt_vars else []),
+            *(["--full-refresh"] if config.full_refresh else [])]
     copy = warehouse.writable(context)
     with closing(connect(copy)) as con:
         ensure_raw_schema(con)   # the sources exist even before the first file arrives
