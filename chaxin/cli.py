@@ -135,8 +135,7 @@ def _writing(out: Path):
 def _run(settings: Settings, job_name: str, what: str, dbt_vars: dict | None = None, full_refresh: bool = False):
     """Run a job in-process and show the files it ingested; None when Dagster cannot record the run."""
     if not settings.inbox.is_dir():
-        raise UsageError(f"inbox {settings.inbox} does not exist: create it and put the exports there, "
-                         "or give --inbox (CHAXIN_INBOX)")
+        _missing_inbox(settings)
     from dagster_project.progress import say as progress
     from dagster_project.runner import run_job
 
@@ -156,6 +155,11 @@ def _run(settings: Settings, job_name: str, what: str, dbt_vars: dict | None = N
     if any(failure.startswith("warehouse_models") for failure in outcome.failures):
         console.print(f"the run's dbt log: {log_file}")
     return outcome
+
+
+def _missing_inbox(settings: Settings):
+    raise UsageError(f"inbox {settings.inbox} does not exist: create it and put the exports there, "
+                     "or give --inbox (CHAXIN_INBOX)")
 
 
 def _is_storage_error(error: Exception) -> bool:
@@ -182,7 +186,18 @@ def cmd_run(args) -> int:
     except json.JSONDecodeError as e:
         raise UsageError(f"--vars is not JSON ({e.msg} at character {e.pos}): e.g. "
                          "'{\"loyalty_high_threshold\": 55}'") from None
-    outcome = _run(settings, "warehouse_job", "ingest, dbt build with tests, publish", dbt_vars, args.full_refresh)
+    if not settings.inbox.is_dir():
+        _missing_inbox(settings)
+    from warehouse.build_state import plan as plan_run
+
+    plan = plan_run(settings, dbt_vars)
+    if plan.up_to_date and not args.full_refresh:
+        console.print(plan.describe())
+        return 0
+    error_console.print(plan.describe() + (" (--full-refresh)" if args.full_refresh else ""))
+    # new --vars change rows that staging already typed (the classification words): rebuild it all
+    full_refresh = args.full_refresh or plan.vars_changed or plan.project_changed
+    outcome = _run(settings, "warehouse_job", "ingest, dbt build with tests, publish", dbt_vars, full_refresh)
     if outcome is None:
         return 1
     if "warehouse/working_file" in outcome.materialized:

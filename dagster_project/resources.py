@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 import sys
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from dagster import ConfigurableResource, DagsterRunStatus, InitResourceContext
@@ -12,6 +12,7 @@ from pydantic import PrivateAttr
 
 from chaxin.settings import Settings
 from warehouse import connect
+from warehouse.build_state import last_build, record_build
 from warehouse.building import commit_copy, discard_copy, start_copy
 from warehouse.dbt_project import DBT_PROJECT_DIR
 from warehouse.writer import WriterLock
@@ -38,10 +39,13 @@ class WarehouseResource(ConfigurableResource):
     inbox: str
     warehouse: str
     bi: str
+    dbt_project_dir: str = str(DBT_PROJECT_DIR)
     _run_id: str | None = PrivateAttr(default=None)
     _instance = PrivateAttr(default=None)
     _lock: WriterLock | None = PrivateAttr(default=None)
     _copy: Path | None = PrivateAttr(default=None)
+    _build: tuple[dict, Path] | None = PrivateAttr(default=None)   # this run's dbt vars and manifest
+    _rebuilt_all: bool = PrivateAttr(default=False)
 
     @property
     def settings(self) -> Settings:
@@ -83,10 +87,26 @@ class WarehouseResource(ConfigurableResource):
             self._copy = start_copy(self.settings.warehouse, self._run_id)
         return self._copy
 
+    def built(self, dbt_vars: dict, manifest: Path, rebuilt_all: bool) -> None:
+        """dbt built this run's copy: the commit records it (build_state), the checks read the scope."""
+        self._build, self._rebuilt_all = (dbt_vars, manifest), rebuilt_all
+
+    def validation_scope(self, con) -> int | None:
+        """The checks look at the loads after this one (None: at every row): what this run added,
+        unless the run rebuilt every model (new --vars, a full refresh, a first build)."""
+        if self._rebuilt_all:
+            return None
+        last = last_build(con)
+        return last.max_load_id if last else None
+
     def commit(self) -> bool:
-        """Make this run's writes visible together; False when the run wrote nothing."""
+        """Make this run's writes visible together, with the record of its build; False when the
+        run wrote nothing."""
         if self._copy is None:
             return False
+        if self._build is not None:
+            with closing(connect(self._copy)) as con:
+                record_build(con, self._run_id, *self._build, project_dir=Path(self.dbt_project_dir))
         commit_copy(self.settings.warehouse, self._run_id)
         self._copy = None
         return True
@@ -109,7 +129,7 @@ def build_resources(settings: Settings, dbt_project_dir: Path = DBT_PROJECT_DIR)
     dbt_executable = VENV_BIN / "dbt"   # the venv's own, wherever the run was started from
     return {
         "warehouse": WarehouseResource(inbox=str(settings.inbox), warehouse=str(settings.warehouse),
-                                       bi=str(settings.bi)),
+                                       bi=str(settings.bi), dbt_project_dir=str(dbt_project_dir)),
         "dbt": DbtCliResource(project_dir=str(dbt_project_dir), profiles_dir=str(dbt_project_dir),
                               dbt_executable=str(dbt_executable)),
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import hashlib
 import os
 import stat
 import tempfile
@@ -93,9 +94,7 @@ def _take(con, path: Path, name: str, scratch: Path, run_id: str | None, settle_
         if e.errno in MACHINE_ERRNOS:
             raise
         return FileResult(name, "waiting", reason=f"cannot be read ({e.strerror}): it is tried again on the next run")
-    latest = _rows(con, "select sha256, status from raw.ingested_files where file = ? order by load_id desc limit 1",
-                   name)
-    if latest and latest[0][0] == fp.sha256 and (latest[0][1] != "duplicate" or _live_twin(con, fp.sha256)):
+    if _seen_before(con, name, fp.sha256):
         return FileResult(name, "unchanged", encoding=fp.encoding)
     live = _live_version(con, name)
     try:
@@ -106,6 +105,39 @@ def _take(con, path: Path, name: str, scratch: Path, run_id: str | None, settle_
         cause = " ".join(str(e).split()) or "no message"
         return _record(con, FileResult(name, "rejected", reason=_rejected(f"{type(e).__name__}: {cause}", live)),
                        fp, version=Version(None, run_id))
+
+
+def new_files(con, inbox: Path, settle_seconds: float) -> tuple[list[str], list[str]]:
+    """What a run would ingest, without ingesting: the inbox files not seen before, and those still
+    waiting to settle. Reads only the ledger (raw.ingested_files may not exist yet)."""
+    ledger = has_ledger(con)
+    new, waiting = [], []
+    for path in inbox_files(inbox):
+        name = inbox_name(path, inbox)
+        if 0 <= time.time() - path.lstat().st_mtime < settle_seconds:
+            waiting.append(name)
+            continue
+        try:
+            with path.open("rb") as f:
+                sha256 = hashlib.file_digest(f, "sha256").hexdigest()
+        except OSError:
+            waiting.append(name)   # unreadable now: ingest says why, and tries again later
+            continue
+        if not (ledger and _seen_before(con, name, sha256)):
+            new.append(name)
+    return new, waiting
+
+
+def has_ledger(con) -> bool:
+    return _scalar(con, """select count(*) from duckdb_tables()
+                           where schema_name = 'raw' and table_name = 'ingested_files'""") > 0
+
+
+def _seen_before(con, name: str, sha256: str) -> bool:
+    """This file's latest version had these bytes, and what it loaded is still live."""
+    latest = _rows(con, "select sha256, status from raw.ingested_files where file = ? order by load_id desc limit 1",
+                   name)
+    return bool(latest) and latest[0][0] == sha256 and (latest[0][1] != "duplicate" or bool(_live_twin(con, sha256)))
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,8 @@ def dbt_environment(path: Path):
 def warehouse_models(context: AssetExecutionContext, config: BuildConfig, dbt: DbtCliResource,
                      warehouse: WarehouseResource):
     """`dbt build`: seeds, staging, quarantine, intermediate, marts and bi, with every test, on the
-    run's copy of the working file; a failed build leaves the working file as it was."""
+    run's copy of the working file; a failed build leaves the working file as it was. Staging is
+    incremental (only the rows of new loads); `full_refresh` rebuilds it from raw."""
     args = ["build", *(["--vars", json.dumps(config.dbt_vars)] if config.dbt_vars else []),
             *(["--full-refresh"] if config.full_refresh else [])]
     copy = warehouse.writable(context)
@@ -85,6 +86,7 @@ def warehouse_models(context: AssetExecutionContext, config: BuildConfig, dbt: D
         error = invocation.get_error()
         first_line = str(error).strip().splitlines()[0] if error else "see the failed checks"
         raise Failure(f"dbt build failed, the working file and the BI file stay as they were: {first_line}")
+    warehouse.built(config.dbt_vars, invocation.target_path / "manifest.json", rebuilt_all=config.full_refresh)
     yield from events
 
 
