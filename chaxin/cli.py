@@ -132,7 +132,8 @@ def _writing(out: Path):
         raise UsageError(f"--out {out} cannot be written ({e.__context__.strerror}): choose another place") from None
 
 
-def _run(settings: Settings, job_name: str, what: str, dbt_vars: dict | None = None, full_refresh: bool = False):
+def _run(settings: Settings, job_name: str, what: str, dbt_vars: dict | None = None, full_refresh: bool = False,
+         only: list | None = None):
     """Run a job in-process and show the files it ingested; None when Dagster cannot record the run."""
     if not settings.inbox.is_dir():
         _missing_inbox(settings)
@@ -142,7 +143,8 @@ def _run(settings: Settings, job_name: str, what: str, dbt_vars: dict | None = N
     log_file = settings.dagster_home / "logs" / f"{job_name}.log"
     progress(f"{what} (Dagster job {job_name}, in-process; steps below, the dbt log in {log_file})")
     try:
-        outcome = run_job(settings, job_name, log_file=log_file, dbt_vars=dbt_vars, full_refresh=full_refresh)
+        outcome = run_job(settings, job_name, log_file=log_file, dbt_vars=dbt_vars, full_refresh=full_refresh,
+                          only=only)
     except Exception as e:
         if not _is_storage_error(e):
             raise
@@ -195,9 +197,8 @@ def cmd_run(args) -> int:
         console.print(plan.describe())
         return 0
     error_console.print(plan.describe() + (" (--full-refresh)" if args.full_refresh else ""))
-    # new --vars change rows that staging already typed (the classification words): rebuild it all
-    full_refresh = args.full_refresh or plan.vars_changed or plan.project_changed
-    outcome = _run(settings, "warehouse_job", "ingest, dbt build with tests, publish", dbt_vars, full_refresh)
+    outcome = _run(settings, "warehouse_job", "ingest, dbt build with tests, publish", dbt_vars,
+                   *_rebuild(plan, dbt_vars, args.full_refresh))
     if outcome is None:
         return 1
     if "warehouse/working_file" in outcome.materialized:
@@ -214,6 +215,28 @@ def cmd_run(args) -> int:
     else:
         console.print(f"[bold red]not published:[/] {settings.bi} is unchanged")
     return 0 if outcome.ok else 1
+
+
+def _rebuild(plan, dbt_vars: dict | None, full_refresh: bool) -> tuple[bool, list | None]:
+    """(full refresh, only these relations) for a run that has something to do. New --vars rebuild
+    everything from raw (they change rows staging typed before, and dbt cannot tell which models read
+    a var); a changed project alone rebuilds what dbt's state comparison selects; new data builds
+    incrementally."""
+    if full_refresh or plan.vars_changed or plan.last is None:
+        return True, None
+    if not plan.project_changed:
+        return False, None
+    if plan.new_data or plan.bi_missing:
+        return True, None
+    from warehouse.dbt_state import StateUnknown, modified_relations
+
+    try:
+        relations = modified_relations(plan.last.manifest, dbt_vars)
+    except StateUnknown as e:
+        error_console.print(f"dbt cannot compare the project with the last build ({e}): rebuilding everything")
+        return True, None
+    error_console.print(f"the dbt project changed: {len(relations)} models and seeds to rebuild")
+    return True, sorted(relations) or None
 
 
 def cmd_status(args) -> int:

@@ -1,7 +1,8 @@
-"""Asset checks beyond the dbt tests (which dagster-dbt turns into checks of their own)."""
+"""Great Expectations as asset checks, beside the dbt tests (which dagster-dbt turns into checks of
+their own and which own the keys, grains and the marts' invariants)."""
 
 from dagster import (AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, MetadataValue,
-                     asset_check, multi_asset_check)
+                     multi_asset_check)
 
 from quality import suites, validate
 
@@ -28,9 +29,13 @@ def suites_check(name: str, selected: list, description: str):
     @multi_asset_check(specs=specs, name=name, description=description)
     def check(context: AssetCheckExecutionContext, warehouse: WarehouseResource):
         with step(f"checks {name}", context) as progress, warehouse.connection(read_only=True) as con:
-            outcomes, docs = validate(con, warehouse.settings.quality_dir, {suite.name for suite in selected})
+            after_load = warehouse.validation_scope(con)
+            outcomes, docs = validate(con, warehouse.settings.quality_dir, {suite.name for suite in selected},
+                                      after_load)
             failed = [o.suite.name for o in outcomes if o.failures]
-            progress.summary = f"{len(outcomes)} suites, {len(failed)} with failures"
+            scope = "every row" if after_load is None else f"the rows of loads after {after_load}"
+            progress.summary = (f"{len(outcomes)} suites on {scope} "
+                                f"({sum(o.n_rows for o in outcomes):,} rows), {len(failed)} with failures")
         for outcome in outcomes:
             for severity, check_name in GX_CHECKS.items():
                 if not any(_severity(e) == severity for e in outcome.suite.expectations):
@@ -61,41 +66,7 @@ raw_expectations = suites_check(
     "Great Expectations on the raw tables: required columns, non-null keys, the words of each classification.")
 warehouse_expectations = suites_check(
     "warehouse_expectations", [s for s in suites() if s.asset_path[0] != "raw"],
-    "Great Expectations on staging and the marts: ranges, key uniqueness, the marts' invariants.")
+    "Great Expectations on staging: the typed values of what the station sent (dates, fees, ratings).")
 
 
-@asset_check(asset=["marts", "mart_tier_summary"], blocking=True,
-             description="The paper's filter: per period, the tiers count exactly the complete enterprise "
-                         "clients with commissions (SPEC §5, paper §3.1: 315 for 2006-2010).")
-def tiers_count_the_complete_enterprises(warehouse: WarehouseResource) -> AssetCheckResult:
-    with warehouse.connection(read_only=True) as con:
-        mismatches = con.execute("""
-            with tiered as (select grain, period_key, sum(n_clients) as n_tiered
-                            from marts.mart_tier_summary group by all),
-            complete as (select grain, period_key, count(*) filter (where is_complete) as n_complete
-                         from marts.fct_client_period where nature = 'enterprise' group by all)
-            select grain, period_key, n_tiered, n_complete
-            from tiered full join complete using (grain, period_key)
-            where coalesce(n_tiered, 0) <> coalesce(n_complete, 0)
-        """).fetchall()
-        gaps = con.execute("""
-            select period_key, count(*) filter (where is_complete) as complete,
-                   count(*) filter (where not is_complete) as incomplete,
-                   count(*) filter (where missing_attributes like '%rd_profile%') as no_rd_profile,
-                   count(*) filter (where missing_attributes like '%email/phone%') as no_contact
-            from marts.fct_client_period
-            where grain = 'five_year' and nature = 'enterprise'
-            group by all order by all
-        """).fetchall()
-    return AssetCheckResult(
-        passed=not mismatches,
-        severity=AssetCheckSeverity.ERROR,
-        metadata={
-            "mismatched periods": MetadataValue.int(len(mismatches)),
-            "enterprise clients per five-year plan": MetadataValue.md(markdown_table(
-                ["period", "complete", "incomplete", "no R&D profile", "no valid contact"], gaps)),
-        },
-    )
-
-
-CHECKS = [tiers_count_the_complete_enterprises, raw_expectations, warehouse_expectations]
+CHECKS = [raw_expectations, warehouse_expectations]

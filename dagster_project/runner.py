@@ -6,12 +6,16 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dagster import DagsterInstance
+from dagster import AssetKey, DagsterInstance
 
 from chaxin.settings import Settings
 
+from .assets import bi_published_file, completeness_report, period_reports, working_file
 from .definitions import build_definitions
 from .history import CheckOutcome, local_instance
+
+
+AFTER_THE_BUILD = [asset.key for asset in (working_file, bi_published_file, completeness_report, period_reports)]
 
 
 @dataclass
@@ -32,10 +36,12 @@ class RunOutcome:
 
 
 def run_job(settings: Settings, job_name: str = "warehouse_job", *, instance: DagsterInstance | None = None,
-            dbt_vars: dict | None = None, full_refresh: bool = False, partition_key: str | None = None,
+            dbt_vars: dict | None = None, full_refresh: bool = False, only: list[tuple[str, str]] | None = None,
+            partition_key: str | None = None,
             dbt_project_dir: Path | None = None, log_file: Path | None = None) -> RunOutcome:
     """Execute one job in this process; dbt's event stream (which dagster-dbt copies to stdout)
-    goes to log_file when given."""
+    goes to log_file when given. `only` names the dbt relations to rebuild (a changed project):
+    those, and what follows the build (the checks, the commit, the BI file, the reports)."""
     defs = build_definitions(settings, **({"dbt_project_dir": dbt_project_dir} if dbt_project_dir else {}))
     job = defs.resolve_job_def(job_name)
     run_config = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}   # the caller reports
@@ -49,6 +55,9 @@ def run_job(settings: Settings, job_name: str = "warehouse_job", *, instance: Da
         result = job.execute_in_process(
             run_config=run_config, instance=instance or local_instance(settings),
             partition_key=partition_key, raise_on_error=False,
+            asset_selection=None if only is None else [
+                *(AssetKey(list(relation)) for relation in only),
+                *AFTER_THE_BUILD],
         )
     checks = [CheckOutcome.of(e) for e in result.get_asset_check_evaluations()]
     failures = [f"{e.step_key}: {root_cause(e.event_specific_data.error)}"

@@ -47,9 +47,10 @@ def _context(root: Path):
     return context
 
 
-def validate(con: duckdb.DuckDBPyConnection, root: Path, names: set[str] | None = None
-             ) -> tuple[list[SuiteOutcome], Path]:
-    """Validate every suite (or those named); returns the outcomes and the Data Docs index.
+def validate(con: duckdb.DuckDBPyConnection, root: Path, names: set[str] | None = None,
+             after_load: int | None = None) -> tuple[list[SuiteOutcome], Path]:
+    """Validate every suite (or those named) on the rows of loads after `after_load` (None: all
+    rows); returns the outcomes and the Data Docs index.
     Suites are built afresh each time: GE binds an expectation object to the first suite it joins."""
     import great_expectations as gx
 
@@ -59,7 +60,7 @@ def validate(con: duckdb.DuckDBPyConnection, root: Path, names: set[str] | None 
     datasource = context.data_sources.add_or_update_pandas(DATASOURCE)
     outcomes = []
     for suite in (s for s in suites() if names is None or s.name in names):
-        frame = con.sql(suite.sql).df()
+        frame = con.sql(suite.rows_after(after_load)).df()
         name = suite.name.replace("/", ".")
         try:
             asset = datasource.get_asset(name)

@@ -32,8 +32,8 @@ def project_fingerprint(project_dir: Path = DBT_PROJECT_DIR) -> str:
     digest = hashlib.sha256()
     files = [p for part in PROJECT_PARTS for p in sorted((project_dir / part).rglob("*"))
              if p.is_file()] if project_dir.is_dir() else []
-    for path in [*files, PROJECT_CODE]:
-        digest.update(path.relative_to(path.parents[1]).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for name, path in [*((p.relative_to(project_dir).as_posix(), p) for p in files), ("nfkc", PROJECT_CODE)]:
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 

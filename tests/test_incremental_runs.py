@@ -1,0 +1,90 @@
+"""How a run decides what to rebuild (warehouse/build_state.py): nothing when nothing changed, the
+rows of new loads in staging, everything from raw for new --vars, what dbt's state comparison
+selects for a changed model. The same answer as a full rebuild: test_incremental_equivalence."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from chaxin.cli import _rebuild
+from tests.conftest import FIXTURE_INBOX, rows, run_warehouse, station
+from warehouse import connect
+from warehouse.build_state import plan
+from warehouse.dbt_project import DBT_PROJECT_DIR
+from warehouse.dbt_state import modified_relations
+
+CHAXIN = Path(sys.executable).with_name("chaxin")
+N_FIXTURE_FILES = 13          # tests/fixtures/inbox: one ledger row each
+
+
+def digests(*paths: Path) -> dict[str, str]:
+    files = [f for p in paths for f in ([p] if p.is_file() else sorted(p.rglob("*"))) if f.is_file()]
+    return {str(f): hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
+
+
+def count(settings, sql: str) -> int:
+    con = connect(settings.warehouse, read_only=True)
+    try:
+        return rows(con, sql)[0][0]
+    finally:
+        con.close()
+
+
+def test_runs_rebuild_what_changed(tmp_path):
+    shutil.copytree(FIXTURE_INBOX, tmp_path / "inbox")
+    settings = station(tmp_path, tmp_path / "inbox")
+    assert run_warehouse(settings).ok
+
+    # 1. Nothing new: `chaxin run` says so in one line and writes nothing, not even the reports.
+    published = digests(settings.warehouse, settings.bi, settings.reports_dir)
+    done = subprocess.run([str(CHAXIN), "run", "--inbox", str(settings.inbox), "--warehouse", str(settings.warehouse),
+                           "--bi", str(settings.bi)], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "DAGSTER_HOME": str(tmp_path / "dagster")})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("up to date: built ") and f"from {N_FIXTURE_FILES} files" in done.stdout
+    assert "ingest" not in done.stderr and not (tmp_path / "dagster").exists()   # no Dagster run at all
+    assert digests(settings.warehouse, settings.bi, settings.reports_dir) == published
+
+    # 2. A new file: staging types its 2 rows and keeps the others as they were (no second copy).
+    staged = count(settings, "select count(*) from staging.stg_commissions")
+    with (settings.inbox / "2011_commissions.csv").open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([["编号", "委托日期", "委托单位", "用户性质"],
+                                 ["N1", "2011-01-05", "新来的科技有限公司", "企业"],
+                                 ["N2", "2011-02-05", "新来的科技有限公司", "企业"]])
+    assert plan(settings).new_files == ["2011_commissions.csv"]
+    assert _rebuild(plan(settings), None, False) == (False, None)          # incremental, everything
+    assert run_warehouse(settings).ok
+    assert count(settings, "select count(*) from staging.stg_commissions") == staged + 2
+    assert count(settings, "select count(*) from staging.stg_commissions where commission_no in ('N1', 'N2')") == 2
+    assert plan(settings).up_to_date
+
+    # 3. New --vars rebuild everything from raw: no loyalty reaches 101 points, so none is high.
+    assert count(settings, "select count(*) from marts.fct_client_period where loyalty_level = 'high'") == 4
+    harsh = {"loyalty_high_threshold": 101}
+    assert plan(settings, harsh).vars_changed and _rebuild(plan(settings, harsh), harsh, False) == (True, None)
+    assert run_warehouse(settings, dbt_vars=harsh, full_refresh=True).ok
+    assert count(settings, "select count(*) from marts.fct_client_period where loyalty_level = 'high'") == 0
+    assert plan(settings, harsh).up_to_date and not plan(settings).up_to_date
+
+    # 4. A changed model: dbt's state comparison selects it, what reads it, and the models its tests
+    #    read (tier_counts_add_up also reads fct_client_period); only those are rebuilt.
+    project = tmp_path / "dbt"
+    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
+    assert plan(settings, harsh, project_dir=project).up_to_date            # a copy is the same project
+    with (project / "models" / "marts" / "mart_tier_summary.sql").open("a", encoding="utf-8") as f:
+        f.write("\n-- a reviewer's note\n")
+    changed = plan(settings, harsh, project_dir=project)
+    assert changed.project_changed and not changed.up_to_date
+    relations = modified_relations(changed.last.manifest, harsh, project_dir=project)
+    assert relations == {("marts", "mart_tier_summary"), ("bi", "bi_mart_tier_summary"), ("marts", "fct_client_period")}
+    outcome = run_warehouse(settings, dbt_vars=harsh, full_refresh=True, only=sorted(relations),
+                            dbt_project_dir=project)
+    assert outcome.ok, outcome.failures
+    assert {key for key in outcome.materialized if key.split("/")[0] in ("staging", "intermediate", "marts", "bi")} \
+        == {"marts/mart_tier_summary", "bi/bi_mart_tier_summary", "marts/fct_client_period", "bi/published_file"}
+    assert plan(settings, harsh, project_dir=project).up_to_date
