@@ -198,7 +198,7 @@ def cmd_run(args) -> int:
         return 0
     error_console.print(plan.describe() + (" (--full-refresh)" if args.full_refresh else ""))
     outcome = _run(settings, "warehouse_job", "ingest, dbt build with tests, publish", dbt_vars,
-                   *_rebuild(plan, dbt_vars, args.full_refresh))
+                   args.full_refresh, None if args.full_refresh else _only_changed(plan, dbt_vars))
     if outcome is None:
         return 1
     if "warehouse/working_file" in outcome.materialized:
@@ -212,31 +212,28 @@ def cmd_run(args) -> int:
         for name, value in outcome.materialized.get("reports/period_reports", {}).items():
             if name.startswith("report "):
                 console.print(f"{name}: {value.path}")
+    elif outcome.ok:   # another run built everything while this one waited for it
+        console.print(f"nothing to build or publish: the warehouse was already up to date ({settings.bi} unchanged)")
     else:
         console.print(f"[bold red]not published:[/] {settings.bi} is unchanged")
     return 0 if outcome.ok else 1
 
 
-def _rebuild(plan, dbt_vars: dict | None, full_refresh: bool) -> tuple[bool, list | None]:
-    """(full refresh, only these relations) for a run that has something to do. New --vars rebuild
-    everything from raw (they change rows staging typed before, and dbt cannot tell which models read
-    a var); a changed project alone rebuilds what dbt's state comparison selects; new data builds
-    incrementally."""
-    if full_refresh or plan.vars_changed or plan.last is None:
-        return True, None
-    if not plan.project_changed:
-        return False, None
-    if plan.new_data or plan.bi_missing:
-        return True, None
+def _only_changed(plan, dbt_vars: dict | None) -> list[tuple[str, str]] | None:
+    """The relations to rebuild when only the dbt project changed: what dbt's state comparison
+    selects. None (everything) otherwise; the dbt asset itself decides when staging must be
+    re-typed from raw (new --vars, a changed project)."""
+    if not plan.project_changed or plan.vars_changed or plan.new_data or plan.bi_missing:
+        return None
     from warehouse.dbt_state import StateUnknown, modified_relations
 
     try:
         relations = modified_relations(plan.last.manifest, dbt_vars)
     except StateUnknown as e:
         error_console.print(f"dbt cannot compare the project with the last build ({e}): rebuilding everything")
-        return True, None
+        return None
     error_console.print(f"the dbt project changed: {len(relations)} models and seeds to rebuild")
-    return True, sorted(relations) or None
+    return sorted(relations) or None
 
 
 def cmd_status(args) -> int:

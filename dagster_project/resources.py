@@ -12,7 +12,7 @@ from pydantic import PrivateAttr
 
 from chaxin.settings import Settings
 from warehouse import connect
-from warehouse.build_state import last_build, record_build
+from warehouse.build_state import built_alike, last_build, record_build
 from warehouse.building import commit_copy, discard_copy, start_copy
 from warehouse.dbt_project import DBT_PROJECT_DIR
 from warehouse.writer import WriterLock
@@ -90,6 +90,16 @@ class WarehouseResource(ConfigurableResource):
     def built(self, dbt_vars: dict, manifest: Path, rebuilt_all: bool) -> None:
         """dbt built this run's copy: the commit records it (build_state), the checks read the scope."""
         self._build, self._rebuilt_all = (dbt_vars, manifest), rebuilt_all
+
+    def up_to_date(self, dbt_vars: dict) -> bool:
+        """What this run sees was built from every load it holds, by this project with these vars."""
+        if not self.current.exists():
+            return False
+        with self.connection(read_only=True) as con:
+            last = last_build(con)
+            unbuilt = con.execute("select count(*) from raw.ingested_files where load_id > ?",
+                                  [last.max_load_id]).fetchall()[0][0] if last else None
+        return unbuilt == 0 and built_alike(last, dbt_vars, Path(self.dbt_project_dir))
 
     def validation_scope(self, con) -> int | None:
         """The checks look at the loads after this one (None: at every row): what this run added,

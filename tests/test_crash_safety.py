@@ -201,5 +201,5 @@ def test_two_runs_at_once_queue_and_each_reports_only_its_own_files(tmp_path):
     assert sum("waiting for the warehouse writer" in run.stderr for run in runs) == 1
     first, second = sorted(runs, key=lambda run: "waiting for the warehouse writer" in run.stderr)
     assert "ingested by this run" in first.stdout and "2008_commissions_gb18030.csv" in first.stdout
-    assert "no new file in the inbox: nothing ingested" in second.stdout
+    assert "nothing to build or publish: the warehouse was already up to date" in second.stdout
     assert "ingested by this run" not in second.stdout

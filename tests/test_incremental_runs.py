@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from chaxin.cli import _rebuild
+from chaxin.cli import _only_changed
 from tests.conftest import FIXTURE_INBOX, rows, run_warehouse, station
 from warehouse import connect
 from warehouse.build_state import plan
@@ -57,8 +57,9 @@ def test_runs_rebuild_what_changed(tmp_path):
                                  ["N1", "2011-01-05", "新来的科技有限公司", "企业"],
                                  ["N2", "2011-02-05", "新来的科技有限公司", "企业"]])
     assert plan(settings).new_files == ["2011_commissions.csv"]
-    assert _rebuild(plan(settings), None, False) == (False, None)          # incremental, everything
-    assert run_warehouse(settings).ok
+    assert _only_changed(plan(settings), None) is None                      # every model, incrementally
+    outcome = run_warehouse(settings)
+    assert outcome.ok and outcome.materialized["staging/stg_commissions"]["rows typed by this run"].value == 2
     assert count(settings, "select count(*) from staging.stg_commissions") == staged + 2
     assert count(settings, "select count(*) from staging.stg_commissions where commission_no in ('N1', 'N2')") == 2
     assert plan(settings).up_to_date
@@ -66,8 +67,9 @@ def test_runs_rebuild_what_changed(tmp_path):
     # 3. New --vars rebuild everything from raw: no loyalty reaches 101 points, so none is high.
     assert count(settings, "select count(*) from marts.fct_client_period where loyalty_level = 'high'") == 4
     harsh = {"loyalty_high_threshold": 101}
-    assert plan(settings, harsh).vars_changed and _rebuild(plan(settings, harsh), harsh, False) == (True, None)
-    assert run_warehouse(settings, dbt_vars=harsh, full_refresh=True).ok
+    assert plan(settings, harsh).vars_changed and _only_changed(plan(settings, harsh), harsh) is None
+    outcome = run_warehouse(settings, dbt_vars=harsh)         # the dbt asset sees the new vars: full refresh
+    assert outcome.ok and outcome.materialized["staging/stg_commissions"]["rows typed by this run"].value == staged + 2
     assert count(settings, "select count(*) from marts.fct_client_period where loyalty_level = 'high'") == 0
     assert plan(settings, harsh).up_to_date and not plan(settings).up_to_date
 
@@ -82,8 +84,7 @@ def test_runs_rebuild_what_changed(tmp_path):
     assert changed.project_changed and not changed.up_to_date
     relations = modified_relations(changed.last.manifest, harsh, project_dir=project)
     assert relations == {("marts", "mart_tier_summary"), ("bi", "bi_mart_tier_summary"), ("marts", "fct_client_period")}
-    outcome = run_warehouse(settings, dbt_vars=harsh, full_refresh=True, only=sorted(relations),
-                            dbt_project_dir=project)
+    outcome = run_warehouse(settings, dbt_vars=harsh, only=sorted(relations), dbt_project_dir=project)
     assert outcome.ok, outcome.failures
     assert {key for key in outcome.materialized if key.split("/")[0] in ("staging", "intermediate", "marts", "bi")} \
         == {"marts/mart_tier_summary", "bi/bi_mart_tier_summary", "marts/fct_client_period", "bi/published_file"}

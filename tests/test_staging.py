@@ -13,7 +13,7 @@ def test_dbt_build_passes_with_its_tests_as_asset_checks(built):
     assert outcome.ok
     names = {c.name for c in outcome.checks}
     assert "unique_dim_client_client_id" in names
-    assert "tiers_count_the_complete_enterprises" in names
+    assert "tier_counts_add_up" in names
     assert outcome.failed_blocking == []
     # the fixture inbox's deliberate defects are data gaps: warnings, not blocks
     assert {c.asset for c in outcome.checks if not c.passed} == {

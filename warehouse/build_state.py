@@ -51,6 +51,12 @@ class LastBuild:
     manifest: str             # dbt's manifest.json of that build, for `--state`
 
 
+def built_alike(last: LastBuild | None, dbt_vars: dict | None, project_dir: Path = DBT_PROJECT_DIR) -> bool:
+    """That build used this dbt project and these --vars: what staging typed still stands."""
+    return (last is not None and last.dbt_vars == canonical_vars(dbt_vars)
+            and last.project_sha == project_fingerprint(project_dir))
+
+
 def last_build(con: duckdb.DuckDBPyConnection) -> LastBuild | None:
     found = con.execute("""select count(*) from duckdb_tables()
                            where schema_name = 'meta' and table_name = 'last_build'""").fetchall()[0][0]

@@ -15,6 +15,7 @@ from pydantic import Field
 
 from ingest.raw_schema import ensure_raw_schema
 from warehouse import connect
+from warehouse.build_state import built_alike, last_build
 from warehouse.summaries import five_year_tiers
 
 from ..metadata import markdown_table, relation_metadata
@@ -62,11 +63,19 @@ def warehouse_models(context: AssetExecutionContext, config: BuildConfig, dbt: D
     """`dbt build`: seeds, staging, quarantine, intermediate, marts and bi, with every test, on the
     run's copy of the working file; a failed build leaves the working file as it was. Staging is
     incremental (only the rows of new loads); `full_refresh` rebuilds it from raw."""
-    args = ["build", *(["--vars", json.dumps(config.dbt_vars)] if config.dbt_vars else []),
-            *(["--full-refresh"] if config.full_refresh else [])]
+    warehouse.lock(context)
+    if not config.full_refresh and warehouse.up_to_date(config.dbt_vars):   # e.g. a run that waited for
+        say("dbt: nothing to build, the warehouse is up to date", context)   # another which built it all
+        return
     copy = warehouse.writable(context)
     with closing(connect(copy)) as con:
         ensure_raw_schema(con)   # the sources exist even before the first file arrives
+        last = last_build(con)
+    # Whoever started the run (CLI, sensor, UI): staging typed its rows with the last build's models
+    # and vars, so other ones re-type them all.
+    full_refresh = config.full_refresh or not built_alike(last, config.dbt_vars, Path(warehouse.dbt_project_dir))
+    args = ["build", *(["--vars", json.dumps(config.dbt_vars)] if config.dbt_vars else []),
+            *(["--full-refresh"] if full_refresh else [])]
     n_nodes = len(context.selected_asset_keys)    # models and seeds; tests are checks
     with step("dbt build", context) as progress, dbt_environment(copy):
         invocation = dbt.cli(args, context=context, raise_on_error=False)
@@ -79,25 +88,26 @@ def warehouse_models(context: AssetExecutionContext, config: BuildConfig, dbt: D
         n_tests = sum(isinstance(e, AssetCheckResult) for e in events)
         failed = "" if invocation.is_successful() else "; the build FAILED"
         progress.summary = f"{n_built} of {n_nodes} models and seeds, {n_tests} tests{failed}"
+    typed_after = None if full_refresh else last.max_load_id   # staging's rows typed by this run
     with closing(connect(copy)) as con:
-        events = [with_model_metadata(context, con, event) for event in events]
+        events = [with_model_metadata(context, con, event, typed_after) for event in events]
     if not invocation.is_successful():
         yield from events    # what built and which checks failed, before the copy is dropped
         error = invocation.get_error()
         first_line = str(error).strip().splitlines()[0] if error else "see the failed checks"
         raise Failure(f"dbt build failed, the working file and the BI file stay as they were: {first_line}")
-    warehouse.built(config.dbt_vars, invocation.target_path / "manifest.json", rebuilt_all=config.full_refresh)
+    warehouse.built(config.dbt_vars, invocation.target_path / "manifest.json", rebuilt_all=full_refresh)
     yield from events
 
 
-def with_model_metadata(context: AssetExecutionContext, con, event):
+def with_model_metadata(context: AssetExecutionContext, con, event, typed_after: int | None = None):
     if not isinstance(event, Output):
         return event
     key = context.asset_key_for_output(event.output_name)
-    return event.with_metadata({**event.metadata, **model_metadata(con, key)})
+    return event.with_metadata({**event.metadata, **model_metadata(con, key, typed_after)})
 
 
-def model_metadata(con, key: AssetKey) -> dict:
+def model_metadata(con, key: AssetKey, typed_after: int | None = None) -> dict:
     relation = ".".join(key.path)
     metadata = relation_metadata(con, relation)
     described = con.execute("""select column_name, data_type, comment from duckdb_columns()
@@ -110,6 +120,8 @@ def model_metadata(con, key: AssetKey) -> dict:
     if "_reject_reason" in columns:   # staging: how many rows went to quarantine
         rejected = con.execute(f"select count(*) from {relation} where _reject_reason is not null").fetchall()[0][0]
         metadata["rows quarantined"] = MetadataValue.int(rejected)
+        typed = con.execute(f"select count(*) from {relation} where _load_id > ?", [typed_after or 0]).fetchall()[0][0]
+        metadata["rows typed by this run"] = MetadataValue.int(typed)   # incremental: the new loads' rows
     if key == AssetKey(["marts", "mart_tier_summary"]):
         metadata["five-year tiers"] = MetadataValue.md(markdown_table(
             ["period", "key", "potential_key", "general"], five_year_tiers(con)))
