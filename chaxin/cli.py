@@ -198,7 +198,7 @@ def cmd_run(args) -> int:
         return 0
     error_console.print(plan.describe() + (" (--full-refresh)" if args.full_refresh else ""))
     outcome = _run(settings, "warehouse_job", "ingest, dbt build with tests, publish", dbt_vars,
-                   args.full_refresh, None if args.full_refresh else _only_changed(plan, dbt_vars))
+                   args.full_refresh, None if args.full_refresh else _what_to_rebuild(plan, dbt_vars))
     if outcome is None:
         return 1
     if "warehouse/working_file" in outcome.materialized:
@@ -219,12 +219,14 @@ def cmd_run(args) -> int:
     return 0 if outcome.ok else 1
 
 
-def _only_changed(plan, dbt_vars: dict | None) -> list[tuple[str, str]] | None:
-    """The relations to rebuild when only the dbt project changed: what dbt's state comparison
-    selects. None (everything) otherwise; the dbt asset itself decides when staging must be
-    re-typed from raw (new --vars, a changed project)."""
-    if not plan.project_changed or plan.vars_changed or plan.new_data or plan.bi_missing:
+def _what_to_rebuild(plan, dbt_vars: dict | None) -> list[tuple[str, str]] | None:
+    """None: every model (new data, new --vars, a first build; the dbt asset decides whether staging
+    is re-typed from raw). A changed project alone: what dbt's state comparison selects. Otherwise
+    (a publication missing after a crash) no model: the run commits nothing, publishes, reports."""
+    if plan.last is None or plan.new_data or plan.vars_changed:
         return None
+    if not plan.project_changed:
+        return []
     from warehouse.dbt_state import StateUnknown, modified_relations
 
     try:

@@ -6,6 +6,7 @@ import sys
 from contextlib import closing, contextmanager
 from pathlib import Path
 
+import duckdb
 from dagster import ConfigurableResource, DagsterRunStatus, InitResourceContext
 from dagster_dbt import DbtCliResource, DbtProject
 from pydantic import PrivateAttr
@@ -95,10 +96,13 @@ class WarehouseResource(ConfigurableResource):
         """What this run sees was built from every load it holds, by this project with these vars."""
         if not self.current.exists():
             return False
-        with self.connection(read_only=True) as con:
-            last = last_build(con)
-            unbuilt = con.execute("select count(*) from raw.ingested_files where load_id > ?",
-                                  [last.max_load_id]).fetchall()[0][0] if last else None
+        try:
+            with self.connection(read_only=True) as con:
+                last = last_build(con)
+                unbuilt = con.execute("select count(*) from raw.ingested_files where load_id > ?",
+                                      [last.max_load_id]).fetchall()[0][0] if last else None
+        except duckdb.IOException:    # held read-write by another process: the copy says so, in one line
+            return False
         return unbuilt == 0 and built_alike(last, dbt_vars, Path(self.dbt_project_dir))
 
     def validation_scope(self, con) -> int | None:

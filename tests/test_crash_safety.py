@@ -22,8 +22,11 @@ NEW_EXPORT = "编号,委托日期,委托单位,用户性质\nCX2010-777,2010-06-
 
 @pytest.fixture
 def copied(built, tmp_path):
-    """A private copy of the built fixture station (inbox, working file, BI file)."""
-    return copy_station(built[2], tmp_path)
+    """A private copy of the built fixture station (inbox, working file, BI file) with a new export
+    in its inbox, so that a run has work to do (an up-to-date warehouse is left alone)."""
+    settings = copy_station(built[2], tmp_path)
+    (settings.inbox / "2011_commissions.csv").write_text(NEW_EXPORT, encoding="utf-8")
+    return settings
 
 
 def copy_station(source, root):
@@ -41,7 +44,6 @@ def digest(path) -> str:
 def test_a_killed_run_leaves_raw_and_marts_as_before_and_the_next_run_completes_it(copied):
     settings = copied
     before, bi_before = snapshot(settings.warehouse), digest(settings.bi)
-    (settings.inbox / "2011_commissions.csv").write_text(NEW_EXPORT, encoding="utf-8")
 
     run = LiveRun(settings)
     run.wait_for(r"dbt +\d+/\d+ staging\.stg_commissions")   # ingested and rebuilt in the run's copy

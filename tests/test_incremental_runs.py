@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from chaxin.cli import _only_changed
+from chaxin.cli import _what_to_rebuild
 from tests.conftest import FIXTURE_INBOX, rows, run_warehouse, station
 from warehouse import connect
 from warehouse.build_state import plan
@@ -57,7 +57,7 @@ def test_runs_rebuild_what_changed(tmp_path):
                                  ["N1", "2011-01-05", "新来的科技有限公司", "企业"],
                                  ["N2", "2011-02-05", "新来的科技有限公司", "企业"]])
     assert plan(settings).new_files == ["2011_commissions.csv"]
-    assert _only_changed(plan(settings), None) is None                      # every model, incrementally
+    assert _what_to_rebuild(plan(settings), None) is None                      # every model, incrementally
     outcome = run_warehouse(settings)
     assert outcome.ok and outcome.materialized["staging/stg_commissions"]["rows typed by this run"].value == 2
     assert count(settings, "select count(*) from staging.stg_commissions") == staged + 2
@@ -67,7 +67,7 @@ def test_runs_rebuild_what_changed(tmp_path):
     # 3. New --vars rebuild everything from raw: no loyalty reaches 101 points, so none is high.
     assert count(settings, "select count(*) from marts.fct_client_period where loyalty_level = 'high'") == 4
     harsh = {"loyalty_high_threshold": 101}
-    assert plan(settings, harsh).vars_changed and _only_changed(plan(settings, harsh), harsh) is None
+    assert plan(settings, harsh).vars_changed and _what_to_rebuild(plan(settings, harsh), harsh) is None
     outcome = run_warehouse(settings, dbt_vars=harsh)         # the dbt asset sees the new vars: full refresh
     assert outcome.ok and outcome.materialized["staging/stg_commissions"]["rows typed by this run"].value == staged + 2
     assert count(settings, "select count(*) from marts.fct_client_period where loyalty_level = 'high'") == 0

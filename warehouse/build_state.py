@@ -21,6 +21,8 @@ from chaxin.settings import Settings
 from ingest.load import has_ledger, new_files
 
 from .dbt_project import DBT_PROJECT_DIR
+from .publish import published_build
+from .writer import Holder, interrupted
 
 TABLE = "meta.last_build"
 PROJECT_PARTS = ("models", "macros", "seeds", "data-tests", "dbt_project.yml")
@@ -89,7 +91,8 @@ class Plan:
     n_files: int = 0                  # ledger rows, for the summary
     project_changed: bool = False
     vars_changed: bool = False
-    bi_missing: bool = False
+    bi_stale: bool = False            # the BI file is missing, or holds another build than the last
+    interrupted: Holder | None = None   # the last writer died mid-run: its publication may be missing
 
     @property
     def new_data(self) -> bool:
@@ -98,7 +101,7 @@ class Plan:
     @property
     def up_to_date(self) -> bool:
         return (self.last is not None and not self.new_data and not self.project_changed
-                and not self.vars_changed and not self.bi_missing)
+                and not self.vars_changed and not self.bi_stale and self.interrupted is None)
 
     def describe(self) -> str:
         if self.up_to_date:
@@ -109,7 +112,8 @@ class Plan:
                    f"{self.unbuilt_loads} ingested file(s) not built yet" if self.unbuilt_loads else "",
                    "the dbt project changed" if self.project_changed else "",
                    "--vars changed" if self.vars_changed else "",
-                   "the BI file is missing" if self.bi_missing else "",
+                   "the BI file does not hold the last build" if self.bi_stale else "",
+                   f"the writer {self.interrupted.describe()} died" if self.interrupted else "",
                    "nothing built yet" if self.last is None else ""]
         return "to do: " + ", ".join(r for r in reasons if r)
 
@@ -133,6 +137,7 @@ def plan(settings: Settings, dbt_vars: dict | None = None, project_dir: Path = D
     return Plan(last=last, new_files=new, waiting=waiting, n_files=n_files, unbuilt_loads=unbuilt,
                 project_changed=last is not None and last.project_sha != project_fingerprint(project_dir),
                 vars_changed=last is not None and last.dbt_vars != canonical_vars(dbt_vars),
-                bi_missing=not settings.bi.exists())
+                bi_stale=last is None or published_build(settings.bi) != last.run_id,
+                interrupted=interrupted(settings.warehouse))
 
 

@@ -10,8 +10,22 @@ import datetime as dt
 from contextlib import closing
 from pathlib import Path
 
+import duckdb
+
 from .connection import connect
 from .files import written_atomically
+
+
+def published_build(bi: Path) -> str | None:
+    """The run whose build this BI file holds (None: no BI file, or one published before builds
+    were recorded)."""
+    if not bi.exists():
+        return None
+    with closing(duckdb.connect(str(bi), read_only=True)) as con:
+        columns = {c for (c,) in con.execute("select column_name from duckdb_columns() "
+                                             "where table_name = '_published'").fetchall()}
+        return con.execute("select build_run_id from _published").fetchall()[0][0] \
+            if "build_run_id" in columns else None
 
 
 def publish_bi_file(warehouse: Path, target: Path) -> dict[str, int]:
@@ -29,8 +43,11 @@ def publish_bi_file(warehouse: Path, target: Path) -> dict[str, int]:
         for view in views:
             con.execute(f"create table main.{view} as select * from working.bi.{view}")
             counts[view] = con.execute(f"select count(*) from main.{view}").fetchall()[0][0]
-        con.execute("create table main._published as select ? as published_at, ? as source",
-                    [dt.datetime.now(), str(warehouse)])
+        built = con.execute("""select count(*) from duckdb_tables() where database_name = 'working'
+                               and schema_name = 'meta' and table_name = 'last_build'""").fetchall()[0][0]
+        build_run = "(select run_id from working.meta.last_build)" if built else "null"
+        con.execute(f"create table main._published as select ? as published_at, ? as source, "
+                    f"{build_run} as build_run_id", [dt.datetime.now(), str(warehouse)])
         con.execute(_comment_statements(con))   # one script
         con.execute("detach working")
     return counts
@@ -41,6 +58,7 @@ _PUBLISHED_COMMENTS = [
     ("_published", None, "When this BI file was published and from which working file (发布信息)."),
     ("_published", "published_at", "When the file was published, local time (发布时间)."),
     ("_published", "source", "The working warehouse file the bi views were read from (来源仓库文件)."),
+    ("_published", "build_run_id", "The run that built what was published (构建运行编号)."),
 ]
 
 

@@ -95,6 +95,24 @@ class WriterLock:
         os.pwrite(self._fd, data, 0)
 
 
+def interrupted(working: Path) -> Holder | None:
+    """The writer that died mid-run, if the last one did (its record says running, and nobody
+    holds the lock): its work is to be finished by the next run."""
+    try:
+        fd = os.open(lock_path(working), os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)   # fails while a live writer holds it
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    try:
+        return _read(fd) if _record(fd).get("state") == "running" else None
+    finally:
+        os.close(fd)
+
+
 def _record(fd: int) -> dict:
     try:
         return json.loads(os.pread(fd, 4096, 0) or b"{}")

@@ -28,9 +28,12 @@ def raw_families(context: AssetExecutionContext, warehouse: WarehouseResource):
     run's copy of the working file (committed with the rest of the run)."""
     settings = warehouse.settings
     if settings.warehouse.exists():   # nothing new: no copy of the working file is made for ingest
-        with closing(duckdb.connect(str(settings.warehouse), read_only=True)) as con:
-            new, waiting = new_files(con, settings.inbox, settings.settle_seconds)
-        if not new:
+        try:
+            with closing(duckdb.connect(str(settings.warehouse), read_only=True)) as con:
+                new, waiting = new_files(con, settings.inbox, settings.settle_seconds)
+        except duckdb.IOException:    # held read-write by another process: the copy says so, in one line
+            new = None
+        if new == []:
             say(f"ingest: no new inbox files{f' ({len(waiting)} waiting)' if waiting else ''}", context)
             for key in (LEDGER_KEY, *RAW_KEYS.values()):
                 yield MaterializeResult(asset_key=key, metadata={"files this run": MetadataValue.int(0)})
