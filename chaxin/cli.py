@@ -285,6 +285,7 @@ def cmd_actions(args) -> int:
     quarter, out, bi = _period(args.quarter, "quarter"), _writable(args.out), _published(settings)
     from reports.service_lists import ALL_SHEET, STATUS_ZH, as_of_date, write_action_list
     from warehouse import connect
+    from warehouse.reads import action_plan_by_status, survey_targets
 
     as_of = as_of_date(quarter)
     con = connect(bi, read_only=True)
@@ -294,12 +295,7 @@ def cmd_actions(args) -> int:
                 sheets = write_action_list(con, quarter, out)
             console.print(f"{len(sheets[ALL_SHEET][1])} rows for {len(sheets) - 1} searchers written to {out}")
             return 0
-        actions = con.execute("""
-            select searcher, display_name, action_zh, origin_period_key, due_date, status
-            from bi_mart_action_plan where period_key = ? order by searcher, status desc, due_date""",
-            [quarter]).fetchall()
-        targets = con.execute("""select searcher, display_name, reason from bi_mart_survey_targets
-                                 where period_key = ? order by searcher, display_name""", [quarter]).fetchall()
+        actions, targets = action_plan_by_status(con, quarter), survey_targets(con, quarter)
     finally:
         con.close()
     table = Table("查新员", "客户名称", "事项", "来自季度", "到期日", "状态",

@@ -39,11 +39,12 @@ def ledger(settings: Settings, run_id: str | None = None) -> None:
     """The whole ledger, or the files one run ingested (its own rows: not a concurrent run's)."""
     if not settings.warehouse.exists():
         return
+    from warehouse.reads import ingested_files
+
     with reading(settings.warehouse) as con:
         if con is None:
             return
-        ledger = con.execute("""select file, status, family, encoding, rows, reason from raw.ingested_files
-                                where ? is null or run_id = ? order by load_id""", [run_id, run_id]).fetchall()
+        ledger = ingested_files(con, run_id)
     if run_id is not None and not ledger:
         console.print("no new file in the inbox: nothing ingested")
         return
@@ -60,7 +61,7 @@ def ledger(settings: Settings, run_id: str | None = None) -> None:
 
 
 def quarantine(settings: Settings) -> None:
-    from warehouse.summaries import quarantine_counts
+    from warehouse.reads import quarantine_counts
 
     with reading(settings.warehouse) as con:
         if con is None:
@@ -88,8 +89,8 @@ def checks(outcomes) -> None:
         table.add_column(column, overflow="fold")   # wrapped, never cut: a person needs all of it
     for check in failed:
         found, rows = check.metadata.get("failures"), check.metadata.get("dagster_dbt/failed_row_count")
-        detail = ("; ".join(f"{f['column']}: {', '.join(f['sample'][:3])}" for f in found.value) if found
-                  else f"{rows.value} failing rows" if rows else "")
+        detail = ("; ".join(f"{f['column']}: {', '.join(f['sample'][:3])}" for f in found) if found
+                  else f"{rows} failing rows" if rows is not None else "")
         kind = "[bold red]blocking[/]" if check.blocking else "[yellow]warning[/]"
         table.add_row(check.asset, check.name, kind, detail)
     console.print(table)
@@ -101,7 +102,7 @@ def failures(outcome) -> None:
 
 
 def completeness(settings: Settings) -> None:
-    from reports.service_lists import completeness_counts
+    from warehouse.reads import completeness_counts
 
     with reading(settings.bi) as con:
         if con is None:
@@ -118,7 +119,7 @@ def completeness(settings: Settings) -> None:
 
 def five_year_summaries(settings: Settings) -> None:
     """Paper Table 4 and the §3 source mix for every five-year plan with commissions."""
-    from warehouse.summaries import five_year_source_mix, five_year_tiers
+    from warehouse.reads import five_year_source_mix, five_year_tiers
 
     with reading(settings.warehouse) as con:
         if con is None:

@@ -5,15 +5,16 @@ the page is read from the published BI file."""
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import closing
 from pathlib import Path
 
-import duckdb
 import plotly.graph_objects as go
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from plotly.offline import get_plotlyjs
 
-from warehouse.periods import parse_period_key
+from warehouse import connect, reads
 from warehouse.files import written_atomically
+from warehouse.periods import parse_period_key
 
 from .service_lists import NATURE_ZH, TIER_ZH
 
@@ -26,11 +27,8 @@ TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).with_name("templa
 
 def latest_closed_periods(bi_file: Path, today: dt.date) -> list[str]:
     """The latest year and Five-Year Plan with commissions that ended before today."""
-    con = duckdb.connect(str(bi_file), read_only=True)
-    try:
-        keys = _q(con, "select distinct grain, period_key from bi_mart_tier_summary where grain <> 'quarter'")
-    finally:
-        con.close()
+    with closing(connect(bi_file, read_only=True)) as con:
+        keys = reads.tiered_periods(con)
     closed = {}
     for grain, key in keys:
         if parse_period_key(key)[2] < today and key > closed.get(grain, ""):
@@ -44,47 +42,28 @@ def report_path(out_dir: Path, period_key: str) -> Path:
 
 def write_period_report(bi_file: Path, period_key: str, out_dir: Path) -> Path:
     grain, start, end = parse_period_key(period_key)
-    con = duckdb.connect(str(bi_file), read_only=True)
-    try:
+    with closing(connect(bi_file, read_only=True)) as con:
         page = _render(con, grain, period_key, f"{start} – {end}")
-    finally:
-        con.close()
     path = report_path(out_dir, period_key)
     with written_atomically(path) as temp:
         temp.write_text(page, encoding="utf-8")
     return path
 
 
-def _q(con, sql: str, *params) -> list[tuple]:
-    return con.execute(sql, list(params)).fetchall()
-
-
 def _render(con, grain: str, key: str, window: str) -> str:
-    tiers = dict(_q(con, "select tier, n_clients from bi_mart_tier_summary where grain = ? and period_key = ?",
-                    grain, key))
-    transitions = [(TIER_ZH.get(previous, FIRST_TIER), TIER_ZH[tier], n) for previous, tier, n in _q(
-        con, """select previous_tier, tier, count(*)
-                from bi_fct_client_period where grain = ? and period_key = ? and tier is not null
-                group by all order by all""", grain, key)]
-    previous = _q(con, """select max(period_key) from bi_fct_client_period
-                          where grain = ? and period_key < ?""", grain, key)[0][0]
-    mix = [(NATURE_ZH.get(nature, nature), *rest) for nature, *rest in _q(
-        con, """select nature, n_clients, client_share, n_commissions from bi_mart_source_mix
-                where grain = ? and period_key = ? order by n_clients desc""", grain, key)]
-    points = _q(con, """select rd_points, loyalty_points, coalesce(tier, 'untiered') from bi_fct_client_period
-                        where grain = ? and period_key = ? and nature = 'enterprise'""", grain, key)
+    tiers = reads.tier_counts(con, grain, key)
+    transitions = [(TIER_ZH.get(previous, FIRST_TIER), TIER_ZH[tier], n)
+                   for previous, tier, n in reads.tier_transitions(con, grain, key)]
+    previous = reads.previous_period(con, grain, key)
+    mix = [(NATURE_ZH.get(nature, nature), *rest) for nature, *rest in reads.source_mix(con, grain, key)]
+    points = reads.enterprise_points(con, grain, key)
     # over time: every year (every quarter, for a quarter's report) up to the period's end
-    satisfaction = _q(con, """select period_key, csat, nps from bi_mart_satisfaction
-                              where grain = ? and period_key <= ? order by period_key""",
-                      "quarter" if grain == "quarter" else "year", key[-4:] if grain == "five_year" else key)
-    value = _q(con, """select value_rank, display_name, monetary_value, n_referrals, has_latent_demand
-                       from bi_mart_value_clients join bi_dim_client using (client_id)
-                       where grain = ? and period_key = ? and is_value_client order by value_rank limit 10""",
-               grain, key)
-    recommended = _q(con, "select product, count(*), max(as_of_date) from bi_mart_service_recommendations "
-                          "group by product order by 2 desc")
-    published_at = _q(con, "select max(published_at) from _published")[0][0]
-    loyalty_high, rd_strong = _q(con, "select loyalty_high_threshold, rd_strong_threshold from bi_settings")[0]
+    satisfaction = reads.satisfaction_until(con, "quarter" if grain == "quarter" else "year",
+                                            key[-4:] if grain == "five_year" else key)
+    value = reads.top_value_clients(con, grain, key, limit=10)
+    recommended = reads.recommended_products(con)
+    published_at = reads.published_at(con)
+    loyalty_high, rd_strong = reads.quadrant_thresholds(con)
 
     figures = {
         "tiers": _figure(go.Bar(x=[TIER_ZH[t] for t in TIER_ZH], y=[tiers.get(t, 0) for t in TIER_ZH],

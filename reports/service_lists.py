@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.periods import parse_period_key
+from warehouse.reads import action_plan, completeness_gaps, survey_targets
 
 from .xlsx import write_workbook
 
@@ -19,26 +20,12 @@ COMPLETENESS_HEADERS = ["客户名称", "查新员", "委托数", "缺少的信�
 
 def completeness_rows(con: duckdb.DuckDBPyConnection, period_key: str) -> list[tuple]:
     """The enterprise clients of a period that are not complete, and a mark under each gap."""
-    rows = con.execute("""
-        select display_name, latest_searcher, n_commissions, missing_attributes,
-               lacks_contact, lacks_address, lacks_enterprise_type, lacks_industry, lacks_rd_profile
-        from bi_mart_completeness_gaps
-        where period_key = ?
-        order by latest_searcher, display_name
-    """, [period_key]).fetchall()
-    return [(*row[:3], _labels(row[3]), *(MARK if lacks else "" for lacks in row[4:])) for row in rows]
+    return [(*row[:3], _labels(row[3]), *(MARK if lacks else "" for lacks in row[4:]))
+            for row in completeness_gaps(con, period_key)]
 
 
 def _labels(missing_attributes: str) -> str:
     return "、".join(ATTRIBUTE_LABELS[a] for a in missing_attributes.split(", "))
-
-
-def completeness_counts(con: duckdb.DuckDBPyConnection, grain: str = "five_year") -> list[tuple]:
-    """(period_key, incomplete enterprise clients, of which without an R&D profile) per period."""
-    return con.execute("""
-        select period_key, count(*), count(*) filter (where lacks_rd_profile)
-        from bi_mart_completeness_gaps where grain = ? group by period_key order by period_key
-    """, [grain]).fetchall()
 
 
 TIER_ZH = {"key": "重点用户", "potential_key": "潜在重点用户", "general": "一般用户"}
@@ -63,15 +50,7 @@ def as_of_date(quarter: str) -> dt.date:
 def action_list_rows(con: duckdb.DuckDBPyConnection, quarter: str) -> list[tuple]:
     """The quarter's actions (strategy of the client's tier) and survey targets, one row each,
     with the reason a person reads: what to do, for whom, by when, and whether it is done."""
-    actions = con.execute("""
-        select searcher, display_name, action_zh, tier, origin_period_key, due_date, status, done_date
-        from bi_mart_action_plan where period_key = ?
-        order by searcher, due_date, display_name
-    """, [quarter]).fetchall()
-    targets = con.execute("""
-        select searcher, display_name, reason from bi_mart_survey_targets where period_key = ?
-        order by searcher, display_name
-    """, [quarter]).fetchall()
+    actions, targets = action_plan(con, quarter), survey_targets(con, quarter)
     quarter_end = as_of_date(quarter)
     rows = [(searcher or UNASSIGNED, client, "客户关系维护", action,
              f"{TIER_ZH[tier]}的服务策略（按{int(origin[:4]) - 1}年分级）", origin, due, STATUS_ZH[status], done)

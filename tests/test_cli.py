@@ -1,11 +1,18 @@
 """The chaxin command as a person runs it: readable output and exit codes."""
 from __future__ import annotations
 
+import json
+import os
+import re
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from chaxin.cli import main
+from warehouse import connect
 
 from .conftest import FIXTURE_INBOX
 
@@ -69,3 +76,84 @@ def test_every_flag_has_help_text():
     for sub in root._subparsers._group_actions[0].choices.values():
         for action in sub._actions:
             assert action.help, f"{sub.prog} {action.option_strings or action.dest} has no help text"
+
+
+def chaxin(*argv: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`chaxin ARGV` as its own process, which then prints (on stderr, last line) the top-level
+    modules it loaded: what a command imports, whatever imported it."""
+    probe = ("import json, sys\nfrom chaxin.cli import main\ncode = main(sys.argv[1:])\n"
+             "print(json.dumps(sorted({name.split('.')[0] for name in sys.modules})), file=sys.stderr)\n"
+             "sys.exit(code)")
+    env = {k: v for k, v in (env or os.environ).items() if k != "DAGSTER_HOME"}   # runs recorded beside the warehouse
+    return subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True, env=env,
+                          cwd=Path(__file__).parents[1])
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory):
+    """The fixture inbox through two `chaxin run` processes recorded at the station's DAGSTER_HOME:
+    one that publishes, then one whose weight lets loyalty exceed 100 points (a blocking failure:
+    nothing published, the first BI file stays). CHAXIN_WAREHOUSE names another file, which the
+    --warehouse flag must beat all the way into dbt."""
+    root = tmp_path_factory.mktemp("recorded")
+    shutil.copytree(FIXTURE_INBOX, root / "inbox")
+    args = ["--inbox", str(root / "inbox"), "--warehouse", str(root / "w.duckdb"), "--bi", str(root / "bi.duckdb")]
+    env = {**os.environ, "CHAXIN_WAREHOUSE": str(root / "elsewhere" / "env.duckdb")}
+    assert chaxin("run", *args, env=env).returncode == 0
+    assert chaxin("run", *args, "--vars", '{"loyalty_frequency_weight": 300}', env=env).returncode == 1
+    return root, args
+
+
+def test_the_run_builds_the_warehouse_of_its_flag_not_of_the_environment(recorded):
+    root, _ = recorded
+    assert not (root / "elsewhere").exists()
+    con = connect(root / "w.duckdb", read_only=True)
+    try:   # every layer dbt writes (seeds, staging, ..., bi's views) is in the flag's file
+        schemas = con.execute("""select schema_name from duckdb_tables() union
+                                 select schema_name from duckdb_views() where not internal""").fetchall()
+        assert {s for (s,) in schemas} == {"raw", "seeds", "staging", "quarantine", "intermediate", "marts", "bi"}
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("argv, says", [
+    (["status"], "checks: "),
+    (["actions", "--quarter", "2010Q4"], "行动清单 action plan 2010Q4"),
+    (["quality", "--period", "2006-2010"], "completeness 2006-2010"),
+    (["report", "--period", "2010"], "report written"),
+])
+def test_reading_commands_load_neither_dagster_nor_dbt_nor_great_expectations(recorded, argv, says, tmp_path):
+    _, args = recorded
+    done = chaxin(*argv, *args, *(["--out", str(tmp_path)] if argv[0] == "report" else []))
+    assert done.returncode == 0, done.stderr
+    assert says in done.stdout
+    modules = set(json.loads(done.stderr.splitlines()[-1]))
+    assert modules & {"dagster", "dagster_dbt", "dbt", "great_expectations", "pandas", "pyarrow"} == set()
+    assert ("plotly" in modules) == (argv[0] == "report")   # the charts, for the report only
+
+
+def test_status_shows_the_latest_runs_checks_as_dagster_recorded_them(recorded, monkeypatch):
+    from dagster import DagsterEventType, DagsterInstance, RunsFilter
+
+    from chaxin.settings import Settings
+    from dagster_project.history import CheckOutcome, latest_run_checks
+
+    root, args = recorded
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)   # as chaxin() runs the commands
+    settings = Settings.load(warehouse=root / "w.duckdb")
+    run_id, status, checks = latest_run_checks(settings)
+    # Dagster's own API over the same instance: the direct read must agree with it, metadata included
+    instance = DagsterInstance.local_temp(tempdir=str(settings.dagster_home))
+    run = instance.get_runs(filters=RunsFilter(job_name="warehouse_job"), limit=1)[0]
+    expected = [CheckOutcome.of(record.dagster_event.event_specific_data)
+                for record in instance.all_logs(run.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION)]
+    assert (run_id, status) == (run.run_id, "FAILURE")
+    assert checks == expected and [c.metadata for c in checks] == [c.metadata for c in expected]
+    failed = {(c.asset, c.name) for c in checks if c.blocking and not c.passed}
+    assert ("marts/fct_client_period", "points_within_0_and_100") in failed, failed
+    done = chaxin("status", *args, env={**os.environ, "COLUMNS": "200"})   # a failed check on one line
+    assert f"latest warehouse run {run_id[:8]}: FAILURE" in done.stdout
+    # what each failed: the dbt test's row count, the fixture feedback's defects (from the GX metadata)
+    assert re.search(r"marts/fct_client_period +│ points_within_0_and_100 +│ blocking +│ \d+ failing rows",
+                     done.stdout), done.stdout
+    assert re.search(r"raw/feedback +│ expectation_warnings +│ warning +│ rating: 还行; channel: 微信", done.stdout)

@@ -2,9 +2,8 @@
 (blocking where the test's severity is error). Row counts and previews are added once dbt is done."""
 
 import json
-import os
 from collections.abc import Mapping
-from contextlib import closing, contextmanager
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ from pydantic import Field
 from ingest.raw_schema import ensure_raw_schema
 from warehouse import connect
 from warehouse.build_state import built_alike, last_build
-from warehouse.summaries import five_year_tiers
+from warehouse.reads import five_year_tiers
 
 from ..metadata import markdown_table, relation_metadata
 from ..progress import say, step
@@ -42,20 +41,6 @@ class BuildConfig(Config):
         "Rebuild every model from raw (dbt --full-refresh), as if the warehouse were new"))
 
 
-@contextmanager
-def dbt_environment(path: Path):
-    """dbt's profile reads the warehouse path from CHAXIN_WAREHOUSE (SPEC §7)."""
-    previous = os.environ.get("CHAXIN_WAREHOUSE")
-    os.environ["CHAXIN_WAREHOUSE"] = str(path)
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("CHAXIN_WAREHOUSE", None)
-        else:
-            os.environ["CHAXIN_WAREHOUSE"] = previous
-
-
 # No `project=` here: the DbtCliResource's project_dir decides where dbt runs (tests point it at a copy).
 @dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=ChaxinTranslator())
 def warehouse_models(context: AssetExecutionContext, config: BuildConfig, dbt: DbtCliResource,
@@ -74,10 +59,11 @@ def warehouse_models(context: AssetExecutionContext, config: BuildConfig, dbt: D
     # Whoever started the run (CLI, sensor, UI): staging typed its rows with the last build's models
     # and vars, so other ones re-type them all.
     full_refresh = config.full_refresh or not built_alike(last, config.dbt_vars, Path(warehouse.dbt_project_dir))
-    args = ["build", *(["--vars", json.dumps(config.dbt_vars)] if config.dbt_vars else []),
+    # the run's copy reaches dbt's profile (profiles.yml) as a var of this invocation
+    args = ["build", "--vars", json.dumps({**config.dbt_vars, "chaxin_warehouse": str(copy)}),
             *(["--full-refresh"] if full_refresh else [])]
     n_nodes = len(context.selected_asset_keys)    # models and seeds; tests are checks
-    with step("dbt build", context) as progress, dbt_environment(copy):
+    with step("dbt build", context) as progress:
         invocation = dbt.cli(args, context=context, raise_on_error=False)
         events, n_built = [], 0
         for event in invocation.stream():

@@ -5,9 +5,10 @@ from contextlib import closing
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from reports.period_report import latest_closed_periods, write_period_report
-from reports.service_lists import COMPLETENESS_HEADERS, completeness_counts, completeness_rows
+from reports.service_lists import COMPLETENESS_HEADERS, completeness_rows
 from reports.xlsx import write_workbook
 from warehouse import connect
+from warehouse.reads import completeness_counts
 
 from ..metadata import markdown_table
 from warehouse.periods import period_keys
