@@ -23,9 +23,4 @@
 {%- endmacro %}
 
 {# A list written in one cell (honors, products), split on the separators SPEC §2 names. #}
-{% macro split_list(cleaned) -%}
-    list_filter(
-        list_transform(regexp_split_to_array({{ cleaned }}, '[；;、,，]'), lambda item: trim(item)),
-        lambda item: item <> ''
-    )
-{%- endmacro %}
+{% macro split_list(cleaned) %}{{ split_trimmed(cleaned, '[；;、,，]') }}{% endmacro %}

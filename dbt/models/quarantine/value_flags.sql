@@ -26,7 +26,7 @@ with
         staged._load_id as load_id,
         {%- for column in columns %}
         staged.{{ column }} is null and trim(raw_row.{{ column }}) <> '' as is_{{ column }}_nulled,
-        raw_row.{{ column }} as raw_{{ column }},
+        raw_row.{{ column }} as raw_{{ column }}{{ "," if not loop.last }}
         {%- endfor %}
     from {{ ref('stg_' ~ family) }} as staged
     inner join {{ source('raw', family) }} as raw_row
