@@ -12,6 +12,22 @@
 {% macro duckdb__regexp_group(text, pattern) %}regexp_extract({{ text }}, '{{ pattern }}', 1){% endmacro %}
 {% macro default__regexp_group(text, pattern) %}coalesce(substring({{ text }} from '{{ pattern }}'), ''){% endmacro %}
 
+{# Text without the spaces around it: DuckDB's trim() takes every Unicode space separator (category
+   Zs: the ideographic space U+3000, no-break spaces...), PostgreSQL's only U+0020 unless told. #}
+{% macro trim_spaces(text) %}{{ return(adapter.dispatch('trim_spaces')(text)) }}{% endmacro %}
+{% macro duckdb__trim_spaces(text) %}trim({{ text }}){% endmacro %}
+{% macro default__trim_spaces(text) -%}
+    trim(both U&' \00A0\1680\2000\2001\2002\2003\2004\2005\2006\2007\2008\2009\200A\202F\205F\3000' from {{ text }})
+{%- endmacro %}
+
+{# A double as DuckDB writes it: 3.0, 67.5 (PostgreSQL writes 3 for 3.0). #}
+{% macro float_text(number) %}{{ return(adapter.dispatch('float_text')(number)) }}{% endmacro %}
+{% macro duckdb__float_text(number) %}cast({{ number }} as varchar){% endmacro %}
+{% macro default__float_text(number) -%}
+    case when {{ number }} = trunc({{ number }}) and abs({{ number }}) < 1e15
+        then cast(cast({{ number }} as bigint) as varchar) || '.0' else cast({{ number }} as varchar) end
+{%- endmacro %}
+
 {# A date from year, month and day written in digits; null when there is no such day (2008-02-30). #}
 {% macro date_from_digits(year, month, day) %}{{ return(adapter.dispatch('date_from_digits')(year, month, day)) }}{% endmacro %}
 {% macro duckdb__date_from_digits(year, month, day) -%}
@@ -38,9 +54,9 @@
 {%- endmacro %}
 {% macro default__split_trimmed(text, separators) -%}
     case when {{ text }} is not null then array(
-        select trim(item)
+        select {{ trim_spaces('item') }}
         from unnest(regexp_split_to_array({{ text }}, '{{ separators }}')) with ordinality as items (item, position)
-        where trim(item) <> ''
+        where {{ trim_spaces('item') }} <> ''
         order by position
     ) end
 {%- endmacro %}
@@ -57,10 +73,13 @@
     case when {{ list }} is not null then (select count(distinct item) from unnest({{ list }}) as items (item)) end
 {%- endmacro %}
 
-{# A number rounded to places decimals. PostgreSQL rounds only numeric to a number of places. #}
+{# A number rounded to places decimals, as a double. PostgreSQL rounds only numeric to a number of
+   places: the double goes through numeric and back. #}
 {% macro round_to(number, places) %}{{ return(adapter.dispatch('round_to')(number, places)) }}{% endmacro %}
 {% macro duckdb__round_to(number, places) %}round({{ number }}, {{ places }}){% endmacro %}
-{% macro default__round_to(number, places) %}round(cast({{ number }} as numeric), {{ places }}){% endmacro %}
+{% macro default__round_to(number, places) -%}
+    cast(round(cast({{ number }} as numeric), {{ places }}) as double precision)
+{%- endmacro %}
 
 {# The JSON object function: DuckDB's json_object, PostgreSQL's json_build_object (keys in order). #}
 {% macro json_object_function() %}{{ return(adapter.dispatch('json_object_function')()) }}{% endmacro %}
@@ -89,5 +108,19 @@
             {{ replace[column.name] ~ ' as ' ~ column.name if column.name in replace else alias ~ '.' ~ adapter.quote(column.name) }}
             {{- ",\n        " if not loop.last }}
         {%- endfor -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{# Unit-test fixtures write a list as DuckDB does, ['a', 'b']; dbt-postgres types a text[] column
+   ARRAY, which no cast accepts, so such a fixture value is read as a JSON array of text. #}
+{% macro postgres__safe_cast(field, type) -%}
+    {%- if type == 'ARRAY' -%}
+        case when {{ field }} is not null then array(
+            select item
+            from json_array_elements_text(cast(replace({{ field }}, '''', '"') as json)) with ordinality as items (item, position)
+            order by position
+        ) end
+    {%- else -%}
+        {{ dbt.default__safe_cast(field, type) }}
     {%- endif -%}
 {%- endmacro %}

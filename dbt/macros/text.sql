@@ -5,10 +5,10 @@
 {% macro default__nfkc(expr) %}normalize({{ expr }}, NFKC){% endmacro %}
 
 {# Text as a person meant it: NFKC, trimmed, empty as null. #}
-{% macro clean_text(expr) %}nullif(trim({{ nfkc(expr) }}), ''){% endmacro %}
+{% macro clean_text(expr) %}nullif({{ trim_spaces(nfkc(expr)) }}, ''){% endmacro %}
 
 {# Free text needs no width folding: trimmed, empty as null. #}
-{% macro trimmed(expr) %}nullif(trim({{ expr }}), ''){% endmacro %}
+{% macro trimmed(expr) %}nullif({{ trim_spaces(expr) }}, ''){% endmacro %}
 
 {# SPEC §2.1: commission numbers are NFKC, trimmed, upper-case (input already cleaned). #}
 {% macro commission_key(cleaned) %}upper({{ cleaned }}){% endmacro %}

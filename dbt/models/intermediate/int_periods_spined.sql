@@ -3,12 +3,12 @@
 with
 
 years as (
-    select {{ var('first_year') }} + generated_number - 1 as year
+    select {{ var('first_year') }} + cast(generated_number as integer) - 1 as year
     from ({{ dbt.generate_series(var('last_year') - var('first_year') + 1) }}) as numbers
 ),
 
 quarters as (
-    select year, generated_number as quarter
+    select year, cast(generated_number as integer) as quarter
     from years
     cross join ({{ dbt.generate_series(4) }}) as numbers
 ),
