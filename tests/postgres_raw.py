@@ -18,11 +18,11 @@ import psycopg
 TYPES = {"VARCHAR": "text", "BIGINT": "bigint", "INTEGER": "integer", "TIMESTAMP": "timestamp"}
 
 
-def copy_raw(warehouse: Path, postgres_url: str) -> dict[str, int]:
-    """Replace PostgreSQL's raw schema with the DuckDB warehouse's; rows copied per table."""
+def copy_raw(source: duckdb.DuckDBPyConnection, postgres_url: str) -> dict[str, int]:
+    """Replace PostgreSQL's raw schema with that of the DuckDB warehouse open on source; rows
+    copied per table."""
     copied = {}
-    with duckdb.connect(str(warehouse), read_only=True) as source, \
-            psycopg.connect(postgres_url) as target, tempfile.TemporaryDirectory() as scratch:
+    with psycopg.connect(postgres_url) as target, tempfile.TemporaryDirectory() as scratch:
         tables = [name for (name,) in source.execute(
             "select table_name from duckdb_tables() where database_name = current_database() "
             "and schema_name = 'raw' order by table_name").fetchall()]
