@@ -147,3 +147,17 @@ def test_target_setting_is_checked_and_the_url_becomes_dbt_connection_vars(monke
     assert settings.dbt_target == "postgres"
     assert settings.dbt_connection_vars() == {"postgres": {
         "host": "db.station", "port": 6543, "user": "analyst", "password": "secret", "dbname": "warehouse"}}
+
+
+def test_commands_refuse_a_target_they_do_not_run_on_yet_in_one_line(monkeypatch, tmp_path, capsys):
+    from chaxin.cli import main
+
+    monkeypatch.setenv("CHAXIN_TARGET", "pg")
+    assert main(["status", "--warehouse", str(tmp_path / "w.duckdb")]) == 2
+    assert capsys.readouterr().err.strip().startswith("error: unknown target 'pg'")
+    monkeypatch.setenv("CHAXIN_TARGET", "postgres")
+    monkeypatch.setenv("CHAXIN_POSTGRES_URL", "postgresql://chaxin@db.station/chaxin")
+    assert main(["status", "--warehouse", str(tmp_path / "w.duckdb")]) == 2
+    said = capsys.readouterr().err.strip()
+    assert said.startswith("error: CHAXIN_TARGET=postgres: the dbt project builds on PostgreSQL") and "\n" not in said
+    assert not (tmp_path / "w.duckdb").exists()
