@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 MANIFEST := dbt/target/manifest.json
 DBT_SOURCES := $(shell find dbt -path dbt/target -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' -o -name '*.md' \) -print)
 
-.PHONY: demo test test-slow install browser benchmark clean ui
+.PHONY: demo test test-slow install browser postgres postgres-install postgres-stop benchmark clean ui
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,11 +29,24 @@ browser:
 	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null && fc-list 2>/dev/null | grep -q "WenQuanYi Zen Hei" || \
 	  ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-wqy-zenhei poppler-utils)
 
+# The station-server target (CHAXIN_TARGET=postgres) is tested against Debian's PostgreSQL: a
+# throw-away cluster on a Unix socket (tests/postgres_server.py; the tests start their own).
+# `make postgres` starts this checkout's cluster and prints its CHAXIN_POSTGRES_URL.
+postgres-install:
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || \
+	  ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends postgresql)
+
+postgres: install postgres-install
+	@$(BIN)/python -m tests.postgres_server start
+
+postgres-stop: install
+	$(BIN)/python -m tests.postgres_server stop
+
 demo: install
 	$(BIN)/chaxin demo data/inbox
 	$(BIN)/chaxin run
 
-test: install browser
+test: install browser postgres-install
 	$(BIN)/python -m pytest -m "not slow"
 
 # The long checks (the kill matrix): under 30 minutes; .ci/run runs them after `make test`.

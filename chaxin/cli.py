@@ -15,7 +15,7 @@ from pathlib import Path
 from rich.table import Table
 
 from . import views
-from .settings import Settings
+from .settings import BadSetting, Settings
 from .views import DATA_DOCS, console, error_console
 
 
@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = parser().parse_args(argv)
         return COMMANDS[args.command](args)
-    except UsageError as e:
+    except (UsageError, BadSetting) as e:
         error_console.print(f"[bold red]error:[/] {e}")
         return 2
 
@@ -73,7 +73,11 @@ def parser() -> Parser:
 
 
 def _settings(args) -> Settings:
-    return Settings.load(getattr(args, "inbox", None), getattr(args, "warehouse", None), getattr(args, "bi", None))
+    settings = Settings.load(getattr(args, "inbox", None), getattr(args, "warehouse", None), getattr(args, "bi", None))
+    if settings.target != "duckdb":   # rather than run on DuckDB while the user asked for the server
+        raise UsageError("CHAXIN_TARGET=postgres: the dbt project builds on PostgreSQL, but ingest and the "
+                         "commands do not yet (issue 13); unset CHAXIN_TARGET to use the DuckDB warehouse")
+    return settings
 
 
 def _period(key: str, grain: str | None = None) -> str:

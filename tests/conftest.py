@@ -32,9 +32,14 @@ def station(root: Path, inbox: Path) -> Settings:
     return Settings.load(inbox=inbox, warehouse=root / "warehouse.duckdb", bi=root / "bi.duckdb")
 
 
+def run_job_in_process(settings: Settings, job_name: str, **kwargs):
+    """A job of the one Definitions, in-process, as the CLI runs it."""
+    return run_job(settings, job_name, instance=DagsterInstance.ephemeral(), **kwargs)
+
+
 def run_warehouse(settings: Settings, **kwargs):
     """The warehouse job of the one Definitions, in-process, as `chaxin run` runs it."""
-    return run_job(settings, "warehouse_job", instance=DagsterInstance.ephemeral(), **kwargs)
+    return run_job_in_process(settings, "warehouse_job", **kwargs)
 
 
 def through_the_pipeline(root: Path):
@@ -63,6 +68,21 @@ def demo_built(tmp_path_factory):
     root = tmp_path_factory.mktemp("demo")
     assert main(["demo", str(root / "inbox")]) == 0
     yield from through_the_pipeline(root)
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A throw-away PostgreSQL cluster for the session (tests/postgres_server.py): its URL.
+    PostgreSQL comes from Debian's package, which `make test` installs."""
+    import tempfile
+
+    from .postgres_server import start, stop
+
+    root = Path(tempfile.mkdtemp(prefix="chaxin-pg-", dir="/tmp"))   # short: the socket path has a limit
+    try:
+        yield start(root)
+    finally:
+        stop(root)
 
 
 SMALL_STATION = {

@@ -3,14 +3,14 @@
 with
 
 summary as (
-    select grain, period_key, sum(n_clients) as n_tiered from {{ ref('mart_tier_summary') }} group by all
+    select grain, period_key, sum(n_clients) as n_tiered from {{ ref('mart_tier_summary') }} group by grain, period_key
 ),
 
 eligible as (
     select grain, period_key, count(*) as n_eligible
     from {{ ref('fct_client_period') }}
     where nature = 'enterprise' and is_complete and n_commissions >= 1
-    group by all
+    group by grain, period_key
 )
 
 select *

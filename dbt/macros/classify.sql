@@ -16,7 +16,7 @@
     case
     {%- for value, keywords in rules %}
         when {{ cleaned }} = '{{ value }}'
-            {%- for keyword in keywords %} or contains({{ cleaned }}, '{{ keyword }}'){% endfor %}
+            {%- for keyword in keywords %} or position('{{ keyword }}' in {{ cleaned }}) > 0{% endfor %}
             then '{{ value }}'
     {%- endfor %}
         when {{ cleaned }} is not null then '{{ otherwise }}'
@@ -63,7 +63,7 @@
 {# Report feedback: 满意 1.0, 基本满意 0.5, 不满意 0.0. #}
 {% macro parse_satisfaction(cleaned) -%}
     case {{ cleaned }} when '满意' then 1.0 when '基本满意' then 0.5 when '不满意' then 0.0
-        else case when {{ try_cast(cleaned, "double") }} in (0, 0.5, 1) then {{ try_cast(cleaned, "double") }} end
+        else case when {{ try_cast(cleaned, "double precision") }} in (0, 0.5, 1) then {{ try_cast(cleaned, "double precision") }} end
     end
 {%- endmacro %}
 

@@ -7,15 +7,15 @@
             '^(\+86|0086)', ''
         )
     {%- endset -%}
-    case when regexp_full_match({{ digits }}, '1[3-9]\d{9}|0\d{9,11}') then {{ digits }} end
+    case when {{ regexp_full_match(digits, '1[3-9]\\d{9}|0\\d{9,11}') }} then {{ digits }} end
 {%- endmacro %}
 
 {# Emails: one @, a dot in the domain, no spaces; kept lower-case. #}
 {% macro parse_email(cleaned) -%}
-    case when regexp_full_match({{ cleaned }}, '[^@\s]+@[^@\s]*\.[^@\s]*[^@\s.]') then lower({{ cleaned }}) end
+    case when {{ regexp_full_match(cleaned, '[^@\\s]+@[^@\\s]*\\.[^@\\s]*[^@\\s.]') }} then lower({{ cleaned }}) end
 {%- endmacro %}
 
 {# Postcodes: six digits. #}
 {% macro parse_postcode(cleaned) -%}
-    case when regexp_full_match({{ cleaned }}, '\d{6}') then {{ cleaned }} end
+    case when {{ regexp_full_match(cleaned, '\\d{6}') }} then {{ cleaned }} end
 {%- endmacro %}

@@ -3,17 +3,19 @@
    and impossible days such as 2008-02-30, are null. Input already cleaned. #}
 {% macro parse_date(cleaned) -%}
     {%- set text = "regexp_replace(" ~ cleaned ~ ", '\\s+\\d{1,2}:\\d{2}(:\\d{2}(\\.\\d+)?)?$', '')" -%}
+    {%- set dashed = "regexp_replace(" ~ text ~ ", '[/.年月]', '-', 'g')" -%}
     case
-        when regexp_full_match({{ text }}, '\d{4}-\d{1,2}-\d{1,2}|\d{4}/\d{1,2}/\d{1,2}|\d{4}\.\d{1,2}\.\d{1,2}')
-            then cast(try_strptime(regexp_replace({{ text }}, '[/.]', '-', 'g'), '%Y-%m-%d') as date)
-        when regexp_full_match({{ text }}, '\d{4}年\d{1,2}月\d{1,2}日')
-            then cast(try_strptime({{ text }}, '%Y年%m月%d日') as date)
-        when regexp_full_match({{ text }}, '\d{8}')
-            then cast(try_strptime({{ text }}, '%Y%m%d') as date)
+        when {{ regexp_full_match(text, '\\d{4}-\\d{1,2}-\\d{1,2}|\\d{4}/\\d{1,2}/\\d{1,2}|\\d{4}\\.\\d{1,2}\\.\\d{1,2}') }}
+            or {{ regexp_full_match(text, '\\d{4}年\\d{1,2}月\\d{1,2}日') }}
+            then {{ date_from_digits("split_part(" ~ dashed ~ ", '-', 1)", "split_part(" ~ dashed ~ ", '-', 2)",
+                                     "replace(split_part(" ~ dashed ~ ", '-', 3), '日', '')") }}
+        when {{ regexp_full_match(text, '\\d{8}') }}
+            then {{ date_from_digits("substr(" ~ text ~ ", 1, 4)", "substr(" ~ text ~ ", 5, 2)",
+                                     "substr(" ~ text ~ ", 7, 2)") }}
     end
 {%- endmacro %}
 
 {# A statistics year: 2008, 2008年. #}
 {% macro parse_year(cleaned) -%}
-    cast(nullif(regexp_extract({{ cleaned }}, '^(\d{4})年?$', 1), '') as integer)
+    cast(nullif({{ regexp_group(cleaned, '^(\\d{4})年?$') }}, '') as integer)
 {%- endmacro %}

@@ -12,8 +12,8 @@ organisations as (
 
 final as (
     select
-        rows_of_family.* exclude (_reject_reason),
-        organisations.client_id,
+        {{ star(ref('stg_' ~ family), 'rows_of_family', except=['_reject_reason']) }},
+        organisations.client_id
     from rows_of_family
     inner join organisations on rows_of_family.org_match_name = organisations.match_name
 )

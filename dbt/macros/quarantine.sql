@@ -1,7 +1,7 @@
 {# The raw values of a rejected row as JSON, lineage left out (SPEC §6 quarantine.rejected_rows). #}
 {% macro raw_values_json(relation, alias) -%}
     {%- set columns = adapter.get_columns_in_relation(relation) if execute else [] -%}
-    json_object(
+    {{ json_object_function() }}(
         {%- for column in columns if not column.name.startswith('_') %}
         '{{ column.name }}', {{ alias }}."{{ column.name }}"{{ "," if not loop.last }}
         {%- endfor %}

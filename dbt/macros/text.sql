@@ -5,10 +5,10 @@
 {% macro default__nfkc(expr) %}normalize({{ expr }}, NFKC){% endmacro %}
 
 {# Text as a person meant it: NFKC, trimmed, empty as null. #}
-{% macro clean_text(expr) %}nullif(trim({{ nfkc(expr) }}), ''){% endmacro %}
+{% macro clean_text(expr) %}nullif({{ trim_spaces(nfkc(expr)) }}, ''){% endmacro %}
 
 {# Free text needs no width folding: trimmed, empty as null. #}
-{% macro trimmed(expr) %}nullif(trim({{ expr }}), ''){% endmacro %}
+{% macro trimmed(expr) %}nullif({{ trim_spaces(expr) }}, ''){% endmacro %}
 
 {# SPEC §2.1: commission numbers are NFKC, trimmed, upper-case (input already cleaned). #}
 {% macro commission_key(cleaned) %}upper({{ cleaned }}){% endmacro %}
@@ -23,9 +23,4 @@
 {%- endmacro %}
 
 {# A list written in one cell (honors, products), split on the separators SPEC §2 names. #}
-{% macro split_list(cleaned) -%}
-    list_filter(
-        list_transform(regexp_split_to_array({{ cleaned }}, '[；;、,，]'), lambda item: trim(item)),
-        lambda item: item <> ''
-    )
-{%- endmacro %}
+{% macro split_list(cleaned) %}{{ split_trimmed(cleaned, '[；;、,，]') }}{% endmacro %}

@@ -5,9 +5,9 @@ with
 
 final as (
     select
-        cast({{ var('loyalty_high_threshold') }} as double) as loyalty_high_threshold,
-        cast({{ var('rd_strong_threshold') }} as double) as rd_strong_threshold,
-        cast({{ var('value_top_share') }} as double) as value_top_share,
+        cast({{ var('loyalty_high_threshold') }} as double precision) as loyalty_high_threshold,
+        cast({{ var('rd_strong_threshold') }} as double precision) as rd_strong_threshold,
+        cast({{ var('value_top_share') }} as double precision) as value_top_share,
         cast({{ var('lookback_quarters') }} as integer) as lookback_quarters
 )
 

@@ -38,7 +38,7 @@ activity as (
         avg(commissions.cooperation) as mean_cooperation,
         coalesce(sum(commissions.fee), 0) as commission_fees,
         count(*) filter (where commissions.purpose = 'project_approval') as n_project_approval,
-        count(*) filter (where commissions.purpose = 'patent') as n_patent_purpose,
+        count(*) filter (where commissions.purpose = 'patent') as n_patent_purpose
     from periods
     inner join commissions
         on commissions.commission_date between periods.start_date and periods.end_date
@@ -59,7 +59,7 @@ profile_ranked as (
         row_number() over (
             partition by activity.grain, activity.period_key, activity.client_id
             order by profiles.year desc
-        ) as recency_rank,
+        ) as recency_rank
     from activity
     inner join profiles
         on profiles.client_id = activity.client_id
@@ -76,7 +76,7 @@ patent_counts as (
         count(*) filter (where patents.patent_type = 'utility' and patents.legal_status = 'valid'
                              and patents.filed_date <= activity.end_date) as n_valid_utility_models,
         count(*) filter (where patents.filed_date between activity.start_date and activity.end_date)
-            as n_patents_filed,
+            as n_patents_filed
     from activity
     inner join patents on patents.client_id = activity.client_id
     group by activity.grain, activity.period_key, activity.client_id
@@ -100,7 +100,7 @@ measured as (
         clients.address is not null as has_address,
         coalesce(clients.enterprise_type, profile_ranked.enterprise_type) is not null as has_enterprise_type,
         coalesce(clients.industry, profile_ranked.industry) is not null as has_industry,
-        profile_ranked.profile_year is not null as has_rd_profile,
+        profile_ranked.profile_year is not null as has_rd_profile
     from activity
     inner join clients on activity.client_id = clients.client_id
     left join profile_ranked
@@ -124,7 +124,7 @@ final as (
             case when not has_enterprise_type then 'enterprise_type' end,
             case when not has_industry then 'industry' end,
             case when not has_rd_profile then 'rd_profile' end
-        ), '') as missing_attributes,
+        ), '') as missing_attributes
     from measured
 )
 

@@ -17,7 +17,7 @@ commissions as (
         row_number() over (
             partition by client_id
             order by count(*) desc, max(commission_date) desc, max(_load_id) desc, {{ attribute }}
-        ) as frequency_rank,
+        ) as frequency_rank
     from commissions
     where {{ attribute }} is not null
     group by client_id, {{ attribute }}
@@ -28,7 +28,7 @@ latest as (
     select
         client_id,
         searcher as latest_searcher,
-        row_number() over (partition by client_id order by commission_date desc, _load_id desc) as recency_rank,
+        row_number() over (partition by client_id order by commission_date desc, _load_id desc) as recency_rank
     from commissions
     where searcher is not null
 ),
@@ -36,10 +36,10 @@ latest as (
 spans as (
     select
         client_id,
-        any_value(client_match_name) as client_match_name,
+        min(client_match_name) as client_match_name,
         min(commission_date) as first_commission_date,
         max(commission_date) as last_commission_date,
-        count(*) filter (where is_counted) as n_commissions,
+        count(*) filter (where is_counted) as n_commissions
     from commissions
     group by client_id
 ),
@@ -55,7 +55,7 @@ final as (
         latest.latest_searcher,
         spans.first_commission_date,
         spans.last_commission_date,
-        spans.n_commissions,
+        spans.n_commissions
     from spans
     {%- for attribute in attributes %}
     left join {{ attribute }}_ranked

@@ -19,7 +19,7 @@ named_by_username as (
         row_number() over (
             partition by username
             order by commission_date desc, _load_id desc, _row_number desc
-        ) as recency_rank,
+        ) as recency_rank
     from every_version
     where org_match_name is not null and username is not null
 ),
@@ -30,12 +30,12 @@ latest_org_of_username as (
 
 attributed as (
     select
-        commissions.* replace (
-            coalesce(commissions.org_name, latest_org_of_username.org_name) as org_name,
-            coalesce(commissions.org_match_name, latest_org_of_username.org_match_name) as org_match_name
-        ),
+        {{ star(ref('int_commissions_deduplicated'), 'commissions', replace={
+            'org_name': 'coalesce(commissions.org_name, latest_org_of_username.org_name)',
+            'org_match_name': 'coalesce(commissions.org_match_name, latest_org_of_username.org_match_name)',
+        }) }},
         commissions.org_match_name is null
-            and latest_org_of_username.org_match_name is not null as is_org_from_username,
+            and latest_org_of_username.org_match_name is not null as is_org_from_username
     from commissions
     left join latest_org_of_username
         on commissions.org_match_name is null
@@ -49,7 +49,7 @@ final as (
             'org_name is empty and username '
             || coalesce('''' || username || '''', '(empty)')
             || ' names no organisation in any other commission'
-        end as _reject_reason,
+        end as _reject_reason
     from attributed
 )
 

@@ -7,7 +7,8 @@ commissions as (
 ),
 
 usable as (
-    select * exclude (_reject_reason) from commissions where _reject_reason is null
+    select {{ star(ref('stg_commissions'), 'commissions', except=['_reject_reason']) }}
+    from commissions where _reject_reason is null
 ),
 
 ranked as (
@@ -17,12 +18,13 @@ ranked as (
             partition by commission_no
             order by _load_id desc, _row_number desc
         ) as version_rank,
-        count(*) over (partition by commission_no) as n_versions,
+        count(*) over (partition by commission_no) as n_versions
     from usable
 ),
 
 final as (
-    select * exclude (version_rank) from ranked where version_rank = 1
+    select {{ columns_of(ref('stg_commissions'), 'ranked', except=['_reject_reason']) }}, ranked.n_versions
+    from ranked where version_rank = 1
 )
 
 select * from final

@@ -12,14 +12,14 @@ organisations as (
 
 final as (
     select
-        commissions.* exclude (_reject_reason),
+        {{ star(ref('int_commissions_attributed'), 'commissions', except=['_reject_reason']) }},
         organisations.client_id,
         organisations.client_match_name,
         referrers.client_id as referred_by_client_id,
         commissions.status <> 'cancelled' as is_counted,
         {{ quarter_key('commissions.commission_date') }} as quarter_key,
         {{ year_key('commissions.commission_date') }} as year_key,
-        {{ five_year_key('commissions.commission_date') }} as five_year_key,
+        {{ five_year_key('commissions.commission_date') }} as five_year_key
     from commissions
     inner join organisations on commissions.org_match_name = organisations.match_name
     left join organisations as referrers on commissions.referred_by_match_name = referrers.match_name

@@ -13,10 +13,10 @@ commissions as (
 
 final as (
     select
-        feedback.* exclude (_reject_reason, feedback_date),
+        {{ star(ref('stg_feedback'), 'feedback', except=['_reject_reason', 'feedback_date']) }},
         coalesce(feedback.feedback_date, commissions.completed_date) as feedback_date,
         feedback.feedback_date is null as is_date_from_commission,
-        commissions.client_id,
+        commissions.client_id
     from feedback
     left join commissions on feedback.commission_no = commissions.commission_no
 )

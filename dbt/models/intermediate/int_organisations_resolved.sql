@@ -21,7 +21,7 @@ commissions as (
 aliases as (
     select
         {{ match_name(nfkc('alias_name')) }} as alias_match_name,
-        {{ match_name(nfkc('canonical_name')) }} as canonical_match_name,
+        {{ match_name(nfkc('canonical_name')) }} as canonical_match_name
     from aliases_seed
 ),
 
@@ -40,7 +40,7 @@ final as (
         match_names.match_name,
         coalesce(aliases.canonical_match_name, match_names.match_name) as client_match_name,
         {{ dbt.hash('coalesce(aliases.canonical_match_name, match_names.match_name)') }} as client_id,
-        aliases.alias_match_name is not null as is_alias,
+        aliases.alias_match_name is not null as is_alias
     from match_names
     left join aliases on match_names.match_name = aliases.alias_match_name
 )

@@ -11,17 +11,18 @@ organisations as (
 
 ranked as (
     select
-        patents.* exclude (_reject_reason),
+        {{ star(ref('stg_patents'), 'patents', except=['_reject_reason']) }},
         organisations.client_id,
         row_number() over (
             partition by patents.patent_no order by patents._load_id desc, patents._row_number desc
-        ) as version_rank,
+        ) as version_rank
     from patents
     inner join organisations on patents.org_match_name = organisations.match_name
 ),
 
 final as (
-    select * exclude (version_rank) from ranked where version_rank = 1
+    select {{ columns_of(ref('stg_patents'), 'ranked', except=['_reject_reason']) }}, ranked.client_id
+    from ranked where version_rank = 1
 )
 
 select * from final

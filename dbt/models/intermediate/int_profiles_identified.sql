@@ -11,19 +11,20 @@ organisations as (
 
 ranked as (
     select
-        profiles.* exclude (_reject_reason),
+        {{ star(ref('stg_profiles'), 'profiles', except=['_reject_reason']) }},
         organisations.client_id,
-        len(list_distinct(profiles.honors)) as n_honors,
+        {{ list_distinct_count('profiles.honors') }} as n_honors,
         row_number() over (
             partition by organisations.client_id, profiles.year
             order by profiles._load_id desc, profiles._row_number desc
-        ) as version_rank,
+        ) as version_rank
     from profiles
     inner join organisations on profiles.org_match_name = organisations.match_name
 ),
 
 final as (
-    select * exclude (version_rank) from ranked where version_rank = 1
+    select {{ columns_of(ref('stg_profiles'), 'ranked', except=['_reject_reason']) }}, ranked.client_id, ranked.n_honors
+    from ranked where version_rank = 1
 )
 
 select * from final

@@ -13,7 +13,7 @@ final as (
         start_date,
         end_date,
         _file,
-        _row_number,
+        _row_number
     from services
 )
 

@@ -108,7 +108,7 @@ peer_products as (
 
 recommendations as (
     select signals.client_id, rules.product, signals.rule,
-        replace(rules.reason, '{n}', cast(signals.n as varchar)) as reason
+        replace(rules.reason, '{n}', {{ float_text('signals.n') }}) as reason
     from signals
     inner join rules on signals.rule = rules.rule
     where rules.product is not null

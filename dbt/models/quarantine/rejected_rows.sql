@@ -11,7 +11,7 @@ with
         staged._row_number as row_number,
         staged._load_id as load_id,
         staged._reject_reason as reason,
-        {{ raw_values_json(source('raw', family), 'raw_row') }} as raw_values,
+        {{ raw_values_json(source('raw', family), 'raw_row') }} as raw_values
     from {{ ref('stg_' ~ family) }} as staged
     inner join {{ source('raw', family) }} as raw_row
         on staged._load_id = raw_row._load_id and staged._row_number = raw_row._row_number
@@ -26,7 +26,7 @@ unattributed as (
         commission._row_number as row_number,
         commission._load_id as load_id,
         commission._reject_reason as reason,
-        {{ raw_values_json(source('raw', 'commissions'), 'raw_row') }} as raw_values,
+        {{ raw_values_json(source('raw', 'commissions'), 'raw_row') }} as raw_values
     from {{ ref('int_commissions_attributed') }} as commission
     inner join {{ source('raw', 'commissions') }} as raw_row
         on commission._load_id = raw_row._load_id and commission._row_number = raw_row._row_number

@@ -25,8 +25,8 @@ with
         staged._row_number as row_number,
         staged._load_id as load_id,
         {%- for column in columns %}
-        staged.{{ column }} is null and trim(raw_row.{{ column }}) <> '' as is_{{ column }}_nulled,
-        raw_row.{{ column }} as raw_{{ column }},
+        staged.{{ column }} is null and {{ trim_spaces('raw_row.' ~ column) }} <> '' as is_{{ column }}_nulled,
+        raw_row.{{ column }} as raw_{{ column }}{{ "," if not loop.last }}
         {%- endfor %}
     from {{ ref('stg_' ~ family) }} as staged
     inner join {{ source('raw', family) }} as raw_row

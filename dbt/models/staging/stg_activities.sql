@@ -16,7 +16,7 @@ cleaned as (
         _file,
         _row_number,
         _load_id,
-        _ingest_error,
+        _ingest_error
     from source
 ),
 
@@ -33,19 +33,28 @@ parsed as (
         _file,
         _row_number,
         _load_id,
-        _ingest_error,
+        _ingest_error
     from cleaned
 ),
 
 final as (
     select
-        * exclude (activity_date_text, activity_type_text),
+        activity_date,
+        org_name,
+        org_match_name,
+        activity_type,
+        staff,
+        note,
+        _file,
+        _row_number,
+        _load_id,
+        _ingest_error,
         {{ first_problem([
             ('_ingest_error is not null', '_ingest_error'),
             ('activity_date is null', unusable('activity_date', 'activity_date_text', 'a date')),
             ('org_match_name is null', "'org_name is missing'"),
             ('activity_type is null', unusable('activity_type', 'activity_type_text', 'an activity type (回访, 培训, 产品推送, 节日问候, 签约, 调查)')),
-        ]) }} as _reject_reason,
+        ]) }} as _reject_reason
     from parsed
 )
 

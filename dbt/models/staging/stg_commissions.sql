@@ -37,7 +37,7 @@ cleaned as (
         _file,
         _row_number,
         _load_id,
-        _ingest_error,
+        _ingest_error
     from source
 ),
 
@@ -74,19 +74,49 @@ parsed as (
         _file,
         _row_number,
         _load_id,
-        _ingest_error,
+        _ingest_error
     from cleaned
 ),
 
 final as (
     select
-        * exclude (commission_date_text),
+        commission_no,
+        title_zh,
+        title_en,
+        scope,
+        purpose,
+        fee,
+        industry,
+        subject,
+        nature,
+        enterprise_type,
+        park,
+        contact_name,
+        username,
+        commission_date,
+        org_name,
+        org_match_name,
+        address,
+        postcode,
+        email,
+        phone,
+        searcher,
+        status,
+        completed_date,
+        recognition,
+        cooperation,
+        referred_by,
+        referred_by_match_name,
+        _file,
+        _row_number,
+        _load_id,
+        _ingest_error,
         {{ first_problem([
             ('_ingest_error is not null', '_ingest_error'),
             ('commission_no is null', "'commission_no is missing'"),
             ('commission_date is null', unusable('commission_date', 'commission_date_text', 'a date')),
             ('nature is null', "'nature is missing'"),
-        ]) }} as _reject_reason,
+        ]) }} as _reject_reason
     from parsed
 )
 

@@ -16,7 +16,7 @@ cleaned as (
         _file,
         _row_number,
         _load_id,
-        _ingest_error,
+        _ingest_error
     from source
 ),
 
@@ -31,18 +31,26 @@ parsed as (
         _file,
         _row_number,
         _load_id,
-        _ingest_error,
+        _ingest_error
     from cleaned
 ),
 
 final as (
     select
-        * exclude (rating_text),
+        commission_no,
+        rating,
+        feedback_date,
+        channel,
+        comment,
+        _file,
+        _row_number,
+        _load_id,
+        _ingest_error,
         {{ first_problem([
             ('_ingest_error is not null', '_ingest_error'),
             ('commission_no is null', "'commission_no is missing'"),
             ('rating is null', unusable('rating', 'rating_text', 'a rating (满意, 基本满意, 不满意)')),
-        ]) }} as _reject_reason,
+        ]) }} as _reject_reason
     from parsed
 )
 

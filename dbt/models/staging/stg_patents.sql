@@ -17,7 +17,7 @@ cleaned as (
         _file,
         _row_number,
         _load_id,
-        _ingest_error,
+        _ingest_error
     from source
 ),
 
@@ -35,20 +35,30 @@ parsed as (
         _file,
         _row_number,
         _load_id,
-        _ingest_error,
+        _ingest_error
     from cleaned
 ),
 
 final as (
     select
-        * exclude (patent_type_text, filed_date_text),
+        patent_no,
+        org_name,
+        org_match_name,
+        patent_type,
+        filed_date,
+        legal_status,
+        granted_date,
+        _file,
+        _row_number,
+        _load_id,
+        _ingest_error,
         {{ first_problem([
             ('_ingest_error is not null', '_ingest_error'),
             ('patent_no is null', "'patent_no is missing'"),
             ('org_match_name is null', "'org_name is missing'"),
             ('patent_type is null', unusable('patent_type', 'patent_type_text', 'a patent type (发明, 实用新型, 外观设计)')),
             ('filed_date is null', unusable('filed_date', 'filed_date_text', 'a date')),
-        ]) }} as _reject_reason,
+        ]) }} as _reject_reason
     from parsed
 )
 

@@ -17,7 +17,7 @@ cleaned as (
         _file,
         _row_number,
         _load_id,
-        _ingest_error,
+        _ingest_error
     from source
 ),
 
@@ -34,20 +34,30 @@ parsed as (
         _file,
         _row_number,
         _load_id,
-        _ingest_error,
+        _ingest_error
     from cleaned
 ),
 
 final as (
     select
-        * exclude (start_date_text),
+        org_name,
+        org_match_name,
+        project,
+        products,
+        start_date,
+        end_date,
+        fee,
+        _file,
+        _row_number,
+        _load_id,
+        _ingest_error,
         {{ first_problem([
             ('_ingest_error is not null', '_ingest_error'),
             ('org_match_name is null', "'org_name is missing'"),
             ('project is null', "'project is missing'"),
-            ('len(products) = 0 or products is null', "'products is missing'"),
+            (list_length('products') ~ ' = 0 or products is null', "'products is missing'"),
             ('start_date is null', unusable('start_date', 'start_date_text', 'a date')),
-        ]) }} as _reject_reason,
+        ]) }} as _reject_reason
     from parsed
 )
 

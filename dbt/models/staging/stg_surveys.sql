@@ -19,7 +19,7 @@ cleaned as (
         _file,
         _row_number,
         _load_id,
-        _ingest_error,
+        _ingest_error
     from source
 ),
 
@@ -38,18 +38,30 @@ parsed as (
         _file,
         _row_number,
         _load_id,
-        _ingest_error,
+        _ingest_error
     from cleaned
 ),
 
 final as (
     select
-        * exclude (survey_date_text),
+        org_name,
+        org_match_name,
+        survey_date,
+        experience,
+        quality,
+        attitude,
+        recommend,
+        respondent,
+        comment,
+        _file,
+        _row_number,
+        _load_id,
+        _ingest_error,
         {{ first_problem([
             ('_ingest_error is not null', '_ingest_error'),
             ('org_match_name is null', "'org_name is missing'"),
             ('survey_date is null', unusable('survey_date', 'survey_date_text', 'a date')),
-        ]) }} as _reject_reason,
+        ]) }} as _reject_reason
     from parsed
 )
 
