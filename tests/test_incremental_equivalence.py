@@ -20,7 +20,6 @@ One order also saves a file over an earlier version of itself (SPEC §2: its row
 from __future__ import annotations
 
 import random
-import re
 import shutil
 from contextlib import closing
 from pathlib import Path
@@ -28,7 +27,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from chaxin.settings import Settings
 from dagster_project.runner import run_job
 from demo import write_demo_inbox
 from demo.exports import FILES
@@ -118,7 +116,7 @@ def test_batches_in_any_order_equal_a_full_rebuild(tmp_path, monkeypatch, inbox_
         for name, data in batch.items():
             (incremental.inbox / name).write_bytes(data)
         outcome = run_job(incremental)
-        assert outcome.ok, (sorted(batch), outcome.failures, [c for c in outcome.failed_blocking])
+        assert outcome.ok, (sorted(batch), outcome.failures, outcome.failed_blocking)
 
     # 1. the same station rebuilt from its raw: every table, every column but when it happened
     refreshed = station(tmp_path / "refreshed", incremental.inbox)
