@@ -51,7 +51,8 @@ def where_time_goes(c: dict, top: int = 3) -> str:
 
 def title(n: int, entry: dict) -> str:
     return (f"~{n:,} commissions: {entry['commissions']:,} commissions, {entry['inbox_mib']} MiB of exports, "
-            f"new quarter {entry['quarter']}; {entry['date']}, {entry['machine']}")
+            f"new quarter {entry['quarter']}; {entry['date']}, {entry['machine']}"
+            + (f", load average {entry['load_average']} at the start" if "load_average" in entry else ""))
 
 
 def table(n: int, entry: dict) -> Table:

@@ -35,7 +35,7 @@ from figures import machine, save, table
 from timed import Timed, timed
 
 BIN = Path(sys.executable).parent
-console = Console()
+console = Console() if sys.stdout.isatty() else Console(width=200)   # a log file gets the whole table
 
 
 def chaxin(folder: Path, command: str, inbox: Path) -> Timed:
@@ -79,7 +79,9 @@ def measure(n: int, scratch: Path) -> dict:
         quarter = hold_back_last_quarter(inbox, base, new)
     entry = {"commissions": counts["commissions"], "quarter": quarter,
              "inbox_mib": round(sum(p.stat().st_size for p in inbox.iterdir()) / 2**20, 1),
-             "date": dt.date.today().isoformat(), "machine": machine(), "commands": {}}
+             "date": dt.date.today().isoformat(), "machine": machine(),
+             "load_average": round(os.getloadavg()[0], 1),   # a shared machine's other work slows every figure
+             "commands": {}}
 
     def record(name: str, result: Timed, rows: int | None) -> None:
         entry["commands"][name] = {
