@@ -54,7 +54,7 @@ test-slow: install
 	$(BIN)/python -m pytest -m slow
 
 benchmark: install
-	$(BIN)/python benchmarks/ingest_staging.py
+	$(BIN)/python benchmarks/runs.py $(if $(SIZES),--sizes $(SIZES))
 
 # The Dagster UI on http://127.0.0.1:3000, recording runs where `chaxin run` does.
 # The instance's storage is created once before `dagster dev` starts its processes, which would

@@ -1,0 +1,112 @@
+"""The benchmark's figures against the goals of SPEC §8 / issue 11: a table to print, and the results
+files for the README (benchmarks/results/runs.json, one entry per size, and runs.md made from it)."""
+from __future__ import annotations
+
+import json
+import os
+import platform
+from pathlib import Path
+
+from rich.table import Table
+
+RESULTS = Path(__file__).with_name("results")
+GB = 10**9
+ORDER = ["first build", "unchanged", "new quarter", "baseline", "ingest"]
+WHAT = {
+    "first build": "`chaxin run`, fresh warehouse, inbox without its last quarter",
+    "unchanged": "`chaxin run` again, nothing new",
+    "new quarter": "`chaxin run` after the last quarter's files arrive",
+    "baseline": "DuckDB read_csv + calamine, the whole inbox",
+    "ingest": "`chaxin ingest`, the whole inbox, fresh warehouse",
+}
+
+
+def goal(name: str, n: int, commands: dict) -> tuple[str, str, bool | None]:
+    """(the goal, the figure it is judged on, met?) for one command; met is None where no goal applies."""
+    c = commands[name]
+    if name == "first build":
+        return ("≤ 120 s and ≤ 2.5 GB (at 1 M)", f"{c['seconds']:.0f} s, {c['peak_mib'] * 2**20 / GB:.2f} GB",
+                c["seconds"] <= 120 and c["peak_mib"] * 2**20 <= 2.5 * GB)
+    if name == "unchanged":
+        limit = 15 if n >= 1_000_000 else 10
+        return f"≤ {limit} s", f"{c['seconds']:.1f} s", c["seconds"] <= limit
+    if name == "new quarter":
+        share = c["seconds"] / commands["first build"]["seconds"]
+        return "≤ 20 % of the first build", f"{share:.0%}", share <= 0.20
+    if name == "ingest":
+        ratio = c["seconds"] / commands["baseline"]["seconds"]
+        alone = c["steps"].get("ingest", float("nan")) / commands["baseline"]["steps"]["read"]
+        return "≤ 1.5× the baseline", f"{ratio:.2f}× (ingest step alone {alone:.2f}× the read alone)", ratio <= 1.5
+    return "", "", None
+
+
+def rows_per_second(c: dict) -> str:
+    return f"{c['rows'] / c['seconds']:,.0f}" if c["rows"] else ""
+
+
+def where_time_goes(c: dict, top: int = 3) -> str:
+    steps = sorted(c["steps"].items(), key=lambda s: -s[1])[:top]
+    return ", ".join(f"{name} {seconds:.1f}" for name, seconds in steps)
+
+
+def title(n: int, entry: dict) -> str:
+    return (f"~{n:,} commissions: {entry['commissions']:,} commissions, {entry['inbox_mib']} MiB of exports, "
+            f"new quarter {entry['quarter']}; {entry['date']}, {entry['machine']}"
+            + (f", load average {entry['load_average']} at the start" if "load_average" in entry else ""))
+
+
+def table(n: int, entry: dict) -> Table:
+    out = Table("command", "seconds", "rows", "rows / s", "peak MiB", "goal", "figure", "met",
+                "slowest steps (s)", title=title(n, entry))
+    for name in ORDER:
+        c = entry["commands"][name]
+        wanted, figure, met = goal(name, n, entry["commands"])
+        shown = {True: "[green]yes[/]", False: "[red]no[/]", None: ""}[met]
+        if c["exit"]:
+            shown = f"[red]exit {c['exit']}[/]"
+        out.add_row(name, f"{c['seconds']:.1f}", f"{c['rows']:,}" if c["rows"] is not None else "",
+                    rows_per_second(c), f"{c['peak_mib']:,}", wanted, figure, shown, where_time_goes(c))
+    return out
+
+
+def machine() -> str:
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} cores, {memory:.0f} GiB, {platform.system()} {platform.machine()}"
+
+
+def save(n: int, entry: dict) -> Path:
+    """Merge this size's entry into runs.json (the other sizes keep theirs) and rewrite runs.md."""
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / "runs.json"
+    results = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    results[str(n)] = entry
+    results = dict(sorted(results.items(), key=lambda kv: int(kv[0])))
+    path.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (RESULTS / "runs.md").write_text(markdown(results), encoding="utf-8")
+    return path
+
+
+def markdown(results: dict) -> str:
+    lines = ["# chaxin run benchmark (benchmarks/runs.py)", "",
+             "Seconds are wall time of the whole command, start-up included; memory is the peak of its "
+             "process tree.", ""]
+    for size, entry in results.items():
+        n = int(size)
+        lines += [f"## {title(n, entry)}", "",
+                  "| command | what | seconds | rows | rows / s | peak MiB | goal | figure | met | slowest steps (s) |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
+        for name in ORDER:
+            c = entry["commands"][name]
+            wanted, figure, met = goal(name, n, entry["commands"])
+            shown = f"exit {c['exit']}" if c["exit"] else {True: "yes", False: "**no**", None: ""}[met]
+            rows = f"{c['rows']:,}" if c["rows"] is not None else ""
+            lines.append(f"| {name} | {WHAT[name]} | {c['seconds']:.1f} | {rows} | {rows_per_second(c)} | "
+                         f"{c['peak_mib']:,} | {wanted} | {figure} | {shown} | {where_time_goes(c)} |")
+        lines.append("")
+    lines += ["## How the time grows", "", "| commissions | first build s | unchanged s | new quarter s | "
+              "ingest s | baseline s |", "|---|---|---|---|---|---|"]
+    for entry in results.values():
+        s = {name: entry["commands"][name]["seconds"] for name in ORDER}
+        lines.append(f"| {entry['commissions']:,} | {s['first build']:.1f} | {s['unchanged']:.1f} | "
+                     f"{s['new quarter']:.1f} | {s['ingest']:.1f} | {s['baseline']:.1f} |")
+    return "\n".join(lines) + "\n"

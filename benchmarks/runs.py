@@ -1,0 +1,137 @@
+"""What chaxin's commands cost, timed as a user types them, on demo inboxes of 10 k, 100 k and 1 M commissions.
+
+    .venv/bin/python benchmarks/runs.py [--sizes 10000,100000,1000000]     (`make benchmark`: all three)
+
+For each size a demo inbox is written (not timed) and its last quarter held back (quarter.py), then:
+  first build   `chaxin run` on a fresh warehouse, the inbox without its last quarter
+  unchanged     `chaxin run` again, nothing new in the inbox
+  new quarter   `chaxin run` after the last quarter's commissions, feedback and activities arrive
+  baseline      DuckDB's read_csv + python-calamine reading the whole inbox's bytes (baseline.py)
+  ingest        `chaxin ingest` of the whole inbox into a fresh warehouse
+Each command is a process of the venv's `chaxin` (start-up included) in its own folder with its own
+DAGSTER_HOME; seconds are wall time, memory the peak of its whole process tree (timed.py). The goals
+(SPEC §8, issue 11) are checked beside each figure; results are printed and merged, one entry per
+size, into benchmarks/results/runs.json and runs.md.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import sys
+import tempfile
+from contextlib import closing
+from pathlib import Path
+
+import duckdb
+from rich.console import Console
+
+from demo import write_demo_inbox
+from ingest.readers import fingerprint, transcode_to_utf8
+
+from quarter import hold_back_last_quarter
+from figures import machine, save, table
+from timed import Timed, timed
+
+BIN = Path(sys.executable).parent
+console = Console() if sys.stdout.isatty() else Console(width=200)   # a log file gets the whole table
+
+
+def chaxin(folder: Path, command: str, inbox: Path) -> Timed:
+    """`chaxin COMMAND` for the station in folder (its warehouse, BI file and DAGSTER_HOME there)."""
+    folder.mkdir(exist_ok=True)
+    env = {**os.environ, "DAGSTER_HOME": str(folder / "dagster"),
+           "CHAXIN_SETTLE_SECONDS": "0"}   # the files were written a moment ago, and completely
+    (folder / "dagster").mkdir(exist_ok=True)
+    return timed([str(BIN / "chaxin"), command, "--inbox", str(inbox), "--warehouse", str(folder / "warehouse.duckdb"),
+                  "--bi", str(folder / "bi.duckdb")], cwd=folder, env=env)
+
+
+def loaded_rows(warehouse: Path, after_load: int = 0) -> tuple[int, int]:
+    """(raw rows the loads after `after_load` brought in, the latest load id) from the ledger."""
+    if not warehouse.exists():
+        return 0, after_load
+    with closing(duckdb.connect(str(warehouse), read_only=True)) as con:
+        return con.execute("""select coalesce(sum(rows) filter (where status = 'loaded' and load_id > ?), 0),
+                                     coalesce(max(load_id), 0)
+                              from raw.ingested_files""", [after_load]).fetchall()[0]
+
+
+def baseline(inbox: Path, scratch: Path) -> Timed:
+    """baseline.py on the inbox's files; DuckDB cannot decode GB18030 offline, so it reads a UTF-8 copy of
+    those files, made before the clock starts (the same text, without the decoding chaxin pays for)."""
+    files = []
+    for i, path in enumerate(sorted(inbox.iterdir())):
+        if path.suffix == ".csv" and fingerprint(path).encoding == "gb18030":
+            transcode_to_utf8(path, "gb18030", scratch / f"utf8_{i}.csv")
+            path = scratch / f"utf8_{i}.csv"
+        files.append(path)
+    script = Path(__file__).with_name("baseline.py")
+    return timed([sys.executable, str(script), str(scratch / "baseline.duckdb"), *map(str, files)],
+                 cwd=scratch, env=dict(os.environ))
+
+
+def measure(n: int, scratch: Path) -> dict:
+    inbox, base, new = scratch / "inbox", scratch / "base", scratch / "quarter"
+    with console.status(f"writing a demo inbox of ~{n:,} commissions"):
+        counts = write_demo_inbox(inbox, commissions=n)
+        quarter = hold_back_last_quarter(inbox, base, new)
+    entry = {"commissions": counts["commissions"], "quarter": quarter,
+             "inbox_mib": round(sum(p.stat().st_size for p in inbox.iterdir()) / 2**20, 1),
+             "date": dt.date.today().isoformat(), "machine": machine(),
+             "load_average": round(os.getloadavg()[0], 1),   # a shared machine's other work slows every figure
+             "commands": {}}
+
+    def record(name: str, result: Timed, rows: int | None) -> None:
+        entry["commands"][name] = {
+            "seconds": round(result.seconds, 2), "rows": rows, "peak_mib": round(result.peak_bytes / 2**20),
+            "exit": result.returncode, "steps": result.steps}
+        if result.returncode != 0:
+            console.print(f"[bold red]{name} exited {result.returncode}[/]; its last lines:\n"
+                          + "\n".join((result.stderr + result.stdout).strip().splitlines()[-15:]))
+
+    station = scratch / "station"
+    station.mkdir()
+    shutil.copytree(base, station / "inbox")
+    for name in ("first build", "unchanged", "new quarter"):
+        if name == "new quarter":
+            for path in new.iterdir():
+                shutil.copyfile(path, station / "inbox" / path.name)
+        _, before = loaded_rows(station / "warehouse.duckdb")
+        with console.status(f"{name}: chaxin run"):
+            result = chaxin(station, "run", station / "inbox")
+        record(name, result, loaded_rows(station / "warehouse.duckdb", before)[0])
+
+    with console.status("baseline: DuckDB read_csv + calamine"):
+        result = baseline(inbox, scratch)
+    record("baseline", result, None)
+    entry["commands"]["baseline"]["steps"] = {"read": float(result.stdout.strip() or "nan")}
+    with console.status("chaxin ingest"):
+        result = chaxin(scratch / "ingest", "ingest", inbox)
+    record("ingest", result, loaded_rows(scratch / "ingest" / "warehouse.duckdb")[0])
+    entry["commands"]["baseline"]["rows"] = entry["commands"]["ingest"]["rows"]   # the same files
+    return entry
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000",
+                        help="commissions per demo inbox, comma-separated (default: 10000,100000,1000000)")
+    args = parser.parse_args()
+    try:
+        sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")]
+    except ValueError:
+        parser.error(f"--sizes {args.sizes!r}: give whole numbers separated by commas, e.g. 10000,100000")
+    for n in sizes:
+        scratch = Path(tempfile.mkdtemp(prefix="chaxin-bench-"))
+        try:
+            entry = measure(n, scratch)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        console.print(table(n, entry))
+        console.print(f"written to {save(n, entry)}")
+
+
+if __name__ == "__main__":
+    main()
