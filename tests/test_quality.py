@@ -73,7 +73,7 @@ def test_demo_passes_every_blocking_check_and_reports_the_35_incomplete(demo_bui
     con, outcome, settings = demo_built
     assert outcome.failed_blocking == []
     assert {c.name for c in outcome.checks} >= {"expectations", "expectation_warnings",
-                                                "tiers_count_the_complete_enterprises"}
+                                                "tier_counts_add_up"}
     incomplete = {name for (name,) in rows(con, """
         select display_name from marts.fct_client_period join marts.dim_client using (client_id)
         where grain = 'five_year' and period_key = '2006-2010' and fct_client_period.nature = 'enterprise'
