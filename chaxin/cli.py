@@ -194,15 +194,18 @@ def cmd_run(args) -> int:
                          "'{\"loyalty_high_threshold\": 55}'") from None
     if not settings.inbox.is_dir():
         _missing_inbox(settings)
-    from warehouse.build_state import plan as plan_run
+    from warehouse.build_state import plan as plan_run, what_to_rebuild
 
     plan = plan_run(settings, dbt_vars)
     if plan.up_to_date and not args.full_refresh:
         console.print(plan.describe())
         return 0
     error_console.print(plan.describe() + (" (--full-refresh)" if args.full_refresh else ""))
+    only, note = (None, None) if args.full_refresh else what_to_rebuild(plan, dbt_vars)
+    if note:
+        error_console.print(note)
     outcome = _run(settings, "warehouse_job", "ingest, dbt build with tests, publish", dbt_vars,
-                   args.full_refresh, None if args.full_refresh else _what_to_rebuild(plan, dbt_vars))
+                   args.full_refresh, only)
     if outcome is None:
         return 1
     if "warehouse/working_file" in outcome.materialized:
@@ -221,25 +224,6 @@ def cmd_run(args) -> int:
     else:
         console.print(f"[bold red]not published:[/] {settings.bi} is unchanged")
     return 0 if outcome.ok else 1
-
-
-def _what_to_rebuild(plan, dbt_vars: dict | None) -> list[tuple[str, str]] | None:
-    """None: every model (new data, new --vars, a first build; the dbt asset decides whether staging
-    is re-typed from raw). A changed project alone: what dbt's state comparison selects. Otherwise
-    (a publication missing after a crash) no model: the run commits nothing, publishes, reports."""
-    if plan.last is None or plan.new_data or plan.vars_changed:
-        return None
-    if not plan.project_changed:
-        return []
-    from warehouse.dbt_state import StateUnknown, modified_relations
-
-    try:
-        relations = modified_relations(plan.last.manifest, dbt_vars)
-    except StateUnknown as e:
-        error_console.print(f"dbt cannot compare the project with the last build ({e}): rebuilding everything")
-        return None
-    error_console.print(f"the dbt project changed: {len(relations)} models and seeds to rebuild")
-    return sorted(relations) or None
 
 
 def cmd_status(args) -> int:

@@ -13,7 +13,7 @@ from pydantic import PrivateAttr
 
 from chaxin.settings import Settings
 from warehouse import connect
-from warehouse.build_state import built_alike, last_build, record_build
+from warehouse.build_state import last_build, record_build, up_to_date
 from warehouse.building import commit_copy, discard_copy, start_copy
 from warehouse.dbt_project import DBT_PROJECT_DIR
 from warehouse.writer import WriterLock
@@ -98,12 +98,9 @@ class WarehouseResource(ConfigurableResource):
             return False
         try:
             with self.connection(read_only=True) as con:
-                last = last_build(con)
-                unbuilt = con.execute("select count(*) from raw.ingested_files where load_id > ?",
-                                      [last.max_load_id]).fetchall()[0][0] if last else None
+                return up_to_date(con, dbt_vars, Path(self.dbt_project_dir))
         except duckdb.IOException:    # held read-write by another process: the copy says so, in one line
             return False
-        return unbuilt == 0 and built_alike(last, dbt_vars, Path(self.dbt_project_dir))
 
     def validation_scope(self, con) -> int | None:
         """The checks look at the loads after this one (None: at every row): what this run added,

@@ -11,10 +11,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from chaxin.cli import _what_to_rebuild
 from tests.conftest import FIXTURE_INBOX, rows, run_warehouse, station
 from warehouse import connect
-from warehouse.build_state import plan
+from warehouse.build_state import plan, what_to_rebuild
 from warehouse.dbt_project import DBT_PROJECT_DIR
 from warehouse.dbt_state import modified_relations
 
@@ -57,7 +56,7 @@ def test_runs_rebuild_what_changed(tmp_path):
                                  ["N1", "2011-01-05", "新来的科技有限公司", "企业"],
                                  ["N2", "2011-02-05", "新来的科技有限公司", "企业"]])
     assert plan(settings).new_files == ["2011_commissions.csv"]
-    assert _what_to_rebuild(plan(settings), None) is None                      # every model, incrementally
+    assert what_to_rebuild(plan(settings), None)[0] is None                      # every model, incrementally
     outcome = run_warehouse(settings)
     assert outcome.ok and outcome.materialized["staging/stg_commissions"]["rows typed by this run"].value == 2
     assert count(settings, "select count(*) from staging.stg_commissions") == staged + 2
@@ -67,7 +66,7 @@ def test_runs_rebuild_what_changed(tmp_path):
     # 3. New --vars rebuild everything from raw: no loyalty reaches 101 points, so none is high.
     assert count(settings, "select count(*) from marts.fct_client_period where loyalty_level = 'high'") == 4
     harsh = {"loyalty_high_threshold": 101}
-    assert plan(settings, harsh).vars_changed and _what_to_rebuild(plan(settings, harsh), harsh) is None
+    assert plan(settings, harsh).vars_changed and what_to_rebuild(plan(settings, harsh), harsh)[0] is None
     outcome = run_warehouse(settings, dbt_vars=harsh)         # the dbt asset sees the new vars: full refresh
     assert outcome.ok and outcome.materialized["staging/stg_commissions"]["rows typed by this run"].value == staged + 2
     assert count(settings, "select count(*) from marts.fct_client_period where loyalty_level = 'high'") == 0

@@ -59,6 +59,13 @@ def built_alike(last: LastBuild | None, dbt_vars: dict | None, project_dir: Path
             and last.project_sha == project_fingerprint(project_dir))
 
 
+def up_to_date(con: duckdb.DuckDBPyConnection, dbt_vars: dict | None, project_dir: Path = DBT_PROJECT_DIR) -> bool:
+    """This warehouse was built from every load it holds, by this project with these --vars."""
+    last = last_build(con)
+    return built_alike(last, dbt_vars, project_dir) and con.execute(
+        "select count(*) from raw.ingested_files where load_id > ?", [last.max_load_id]).fetchall()[0][0] == 0
+
+
 def last_build(con: duckdb.DuckDBPyConnection) -> LastBuild | None:
     found = con.execute("""select count(*) from duckdb_tables()
                            where schema_name = 'meta' and table_name = 'last_build'""").fetchall()[0][0]
@@ -128,10 +135,9 @@ def plan(settings: Settings, dbt_vars: dict | None = None, project_dir: Path = D
     try:
         last = last_build(con)
         new, waiting = new_files(con, settings.inbox, settings.settle_seconds)
-        built = last.max_load_id if last else 0
         n_files, unbuilt = con.execute(
-            "select count(*), count(*) filter (where load_id > ?) from raw.ingested_files", [built]
-        ).fetchall()[0] if has_ledger(con) else (0, 0)
+            "select count(*), count(*) filter (where load_id > ?) from raw.ingested_files",
+            [last.max_load_id if last else 0]).fetchall()[0] if has_ledger(con) else (0, 0)
     finally:
         con.close()
     return Plan(last=last, new_files=new, waiting=waiting, n_files=n_files, unbuilt_loads=unbuilt,
@@ -141,3 +147,21 @@ def plan(settings: Settings, dbt_vars: dict | None = None, project_dir: Path = D
                 interrupted=interrupted(settings.warehouse))
 
 
+
+
+def what_to_rebuild(plan: Plan, dbt_vars: dict | None) -> tuple[list[tuple[str, str]] | None, str | None]:
+    """The relations a run rebuilds, and what to tell the user. None: every model (new data, new
+    --vars, a first build; the dbt asset decides whether staging is re-typed from raw). A changed
+    project alone: what dbt's state comparison selects. Otherwise (a publication missing after a
+    crash) no model: the run commits nothing, publishes and reports."""
+    if plan.last is None or plan.new_data or plan.vars_changed:
+        return None, None
+    if not plan.project_changed:
+        return [], None
+    from .dbt_state import StateUnknown, modified_relations
+
+    try:
+        relations = modified_relations(plan.last.manifest, dbt_vars)
+    except StateUnknown as e:
+        return None, f"dbt cannot compare the project with the last build ({e}): rebuilding everything"
+    return sorted(relations) or None, f"the dbt project changed: {len(relations)} models and seeds to rebuild"
