@@ -7,7 +7,8 @@ from pathlib import Path
 
 from warehouse import connect
 
-VOLATILE_COLUMNS = {"ingested_at", "published_at", "run_id"}
+# meta.last_build's built_at and manifest (dbt's invocation id and time) too
+VOLATILE_COLUMNS = {"ingested_at", "published_at", "run_id", "built_at", "manifest"}
 
 
 def snapshot(path: Path) -> dict[str, list[tuple]]:
