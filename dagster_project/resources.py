@@ -58,7 +58,7 @@ class WarehouseResource(ConfigurableResource):
 
     def teardown_after_execution(self, context: InitResourceContext) -> None:
         if self._copy is not None:                     # the run failed before its commit
-            discard_copy(self.settings.warehouse, self._run_id)
+            discard_copy(self.settings.warehouse)
             self._copy = None
         if self._lock is not None:
             self._lock.release()
@@ -85,7 +85,7 @@ class WarehouseResource(ConfigurableResource):
         """This run's copy of the working file, to write (made on first use)."""
         if self._copy is None:
             self.lock(context)
-            self._copy = start_copy(self.settings.warehouse, self._run_id)
+            self._copy = start_copy(self.settings.warehouse)
         return self._copy
 
     def built(self, dbt_vars: dict, manifest: Path, rebuilt_all: bool) -> None:
@@ -118,7 +118,7 @@ class WarehouseResource(ConfigurableResource):
         if self._build is not None:
             with closing(connect(self._copy)) as con:
                 record_build(con, self._run_id, *self._build, project_dir=Path(self.dbt_project_dir))
-        commit_copy(self.settings.warehouse, self._run_id)
+        commit_copy(self.settings.warehouse)
         self._copy = None
         return True
 

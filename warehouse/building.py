@@ -24,9 +24,11 @@ class WarehouseUnavailable(RuntimeError):
     """The working file cannot be written now; the message is one line that says what to do."""
 
 
-def start_copy(working: Path, run_id: str) -> Path:
-    """Copy the working file (if any) to this run's building path, which the run then writes."""
-    copy = building_path(working, run_id)
+def start_copy(working: Path) -> Path:
+    """Copy the working file (if any) to the building path, which this run then writes (it holds
+    the writer lock, whose taking removed what a dead run left there)."""
+    discard_copy(working)
+    copy = building_path(working)
     working.parent.mkdir(parents=True, exist_ok=True)
     if not os.access(working.parent, os.W_OK):
         raise WarehouseUnavailable(f"cannot write in {working.parent}: give this user write access, "
@@ -48,9 +50,9 @@ def start_copy(working: Path, run_id: str) -> Path:
     return copy
 
 
-def commit_copy(working: Path, run_id: str) -> None:
+def commit_copy(working: Path) -> None:
     """Rename this run's copy over the working file: the run's writes become visible together."""
-    copy = building_path(working, run_id)
+    copy = building_path(working)
     wal = copy.with_name(copy.name + ".wal")
     if wal.exists():                  # every connection is closed by now, so nothing is pending
         raise RuntimeError(f"{copy} still has a write-ahead log: a connection was left open")
@@ -62,8 +64,8 @@ def commit_copy(working: Path, run_id: str) -> None:
     os.replace(copy, working)
 
 
-def discard_copy(working: Path, run_id: str) -> None:
-    copy = building_path(working, run_id)
+def discard_copy(working: Path) -> None:
+    copy = building_path(working)
     for path in (copy, copy.with_name(copy.name + ".wal")):
         path.unlink(missing_ok=True)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from .dbt_project import DBT_PROJECT_DIR
 
 
-# state:modified without its `.relation` part: each run builds in its own copy of the working file,
+# state:modified without its `.relation` part: runs build in a copy of the working file (files.py),
 # whose name dbt-duckdb takes for the database, so every relation would look moved.
 SELECTION = " ".join(f"state:{part}+" for part in (
     "new", "modified.body", "modified.configs", "modified.macros", "modified.contract",
