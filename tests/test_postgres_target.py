@@ -28,14 +28,6 @@ from .postgres_raw import copy_raw
 DBT = Path(sys.executable).with_name("dbt")
 
 
-def fresh_database(postgres_url: str, name: str) -> str:
-    """An empty database on the test server, its URL: each comparison starts from nothing."""
-    with psycopg.connect(postgres_url, autocommit=True) as con:
-        con.execute(f"drop database if exists {name}")
-        con.execute(f"create database {name}")
-    return make_conninfo(postgres_url, dbname=name)
-
-
 def build_on_postgres(postgres_url: str, scratch: Path) -> None:
     """`dbt build` of the whole project against PostgreSQL, as CHAXIN_TARGET=postgres configures it."""
     settings = Settings.load(target="postgres", postgres_url=postgres_url)
