@@ -1,7 +1,7 @@
 """SPEC §7 targets: the same dbt project on PostgreSQL gives the same marts as on DuckDB (issue 13).
 
-Raw reaches PostgreSQL through tests/postgres_raw.py, a test-only copy of the DuckDB warehouse's
-raw schema, until ingest writes to PostgreSQL itself. Then `dbt build --target postgres` runs every
+The inbox that the DuckDB pipeline ingested is ingested into PostgreSQL by the same ingest
+(ingest/raw_postgres.py: COPY, one transaction per file). Then `dbt build --target postgres` runs every
 model, seed, unit test and data test there, and each mart is compared with DuckDB's as a multiset
 of rows over every column. Numbers are compared as floats rounded to 9 decimals: the two engines
 type some ratios differently (DuckDB double, PostgreSQL numeric), the values are the same.
@@ -17,13 +17,15 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from psycopg.conninfo import make_conninfo
 
 from chaxin.settings import BadSetting, Settings
 from warehouse.dbt_project import DBT_PROJECT_DIR
 
+from ingest import ingest_inbox
+from ingest.raw_postgres import postgres_raw
+
 from .conftest import rows
-from .postgres_raw import copy_raw
+from .postgres_server import fresh_database
 
 DBT = Path(sys.executable).with_name("dbt")
 
@@ -38,6 +40,15 @@ def build_on_postgres(postgres_url: str, scratch: Path) -> None:
          "--target-path", str(scratch / "target"), "--log-path", str(scratch / "logs")],
         capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def ingest_on_postgres(postgres_url: str, inbox: Path) -> dict[str, int]:
+    """The real ingest of the inbox into the server's raw; rows loaded per family."""
+    loaded = Counter()
+    with postgres_raw(postgres_url) as target:
+        for result in ingest_inbox(target, inbox, settle_seconds=0):
+            loaded[result.family] += result.rows
+    return loaded
 
 
 def comparable(value):
@@ -83,10 +94,10 @@ def assert_same_marts(duckdb_con, postgres_url: str) -> dict:
 
 
 def test_demo_marts_equal_on_postgres(demo_built, postgres_url, tmp_path):
-    con, *_ = demo_built
+    con, _, settings = demo_built
     url = fresh_database(postgres_url, "demo")
-    copied = copy_raw(con, url)
-    assert copied["commissions"] == rows(con, "select count(*) from raw.commissions")[0][0]
+    loaded = ingest_on_postgres(url, settings.inbox)
+    assert loaded["commissions"] == rows(con, "select count(*) from raw.commissions")[0][0] > 4000
     build_on_postgres(url, tmp_path)
     marts = assert_same_marts(con, url)
     # every contract table of the demo has rows to compare (an empty mart would compare equal)
@@ -116,7 +127,7 @@ def test_second_seed_marts_equal_on_postgres(tmp_path, postgres_url):
         assert outcome.ok, outcome.failures
     url = fresh_database(postgres_url, "second_seed")
     with closing(connect(settings.warehouse, read_only=True)) as con:
-        copy_raw(con, url)
+        ingest_on_postgres(url, tmp_path / "inbox")
         build_on_postgres(url, tmp_path)
         marts = assert_same_marts(con, url)
     assert sum(counts.total() for _, counts in marts.values()) > 10_000
