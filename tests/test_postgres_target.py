@@ -17,6 +17,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from psycopg.conninfo import make_conninfo
 
 from chaxin.settings import BadSetting, Settings
 from warehouse.dbt_project import DBT_PROJECT_DIR
@@ -108,6 +109,37 @@ def test_demo_marts_equal_on_postgres(demo_built, postgres_url, tmp_path):
         tiers = dict(pg.execute("select tier, n_clients from marts.mart_tier_summary "
                                 "where grain = 'five_year' and period_key = '2006-2010'").fetchall())
     assert tiers == {"key": 40, "potential_key": 78, "general": 197}
+    assert_bi_published_for_a_read_only_role(con, url)
+
+
+def assert_bi_published_for_a_read_only_role(duckdb_con, url: str) -> None:
+    """dbt built the bi models into bi_building; published, they equal DuckDB's bi views, and a role
+    made by grant-bi reads them and no other table of the warehouse."""
+    from warehouse.postgres_publish import grant_bi, publish_bi_schema
+
+    assert grant_bi(url, "bi_demo_reader", login=True).created
+    publication = publish_bi_schema(url)
+    views = [v for (v,) in rows(duckdb_con, "select view_name from duckdb_views() where database_name = "
+                                            "current_database() and schema_name = 'bi' order by 1")]
+    assert publication.tables == views and "bi_mart_tier_summary" in views
+    with psycopg.connect(make_conninfo(url, user="bi_demo_reader")) as reader:
+        for view in views:
+            if view == "bi_ingested_files":   # its ingested_at are each ingest's own times
+                continue
+            duckdb_rows = Counter(tuple(map(comparable, r)) for r in rows(duckdb_con, f"select * from bi.{view}"))
+            postgres_rows = Counter(tuple(map(comparable, r)) for r in reader.execute(f"select * from bi.{view}"))
+            assert postgres_rows == duckdb_rows, view
+        assert dict(reader.execute("select tier, n_clients from bi.bi_mart_tier_summary where grain = 'five_year' "
+                                   "and period_key = '2006-2010'").fetchall()) == {
+            "key": 40, "potential_key": 78, "general": 197}
+        reader.rollback()
+        others = reader.execute("select schemaname, tablename from pg_tables where schemaname not in "
+                                "('bi', 'pg_catalog', 'information_schema') order by 1, 2").fetchall()
+        assert {"raw", "staging", "marts", "quarantine"} <= {schema for schema, _ in others}
+        for schema, table in others:
+            with pytest.raises(psycopg.errors.InsufficientPrivilege, match="permission denied for"):
+                reader.execute(f'select * from "{schema}"."{table}" limit 0')
+            reader.rollback()
 
 
 @pytest.mark.slow
