@@ -9,6 +9,7 @@ field is NULL and a quoted one ("") the empty string, so NULL and '' survive the
 """
 from __future__ import annotations
 
+import re
 import tempfile
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -24,6 +25,11 @@ from .raw_target import DUCKDB_ENVIRONMENT_ERRORS
 # (the server frees the lock when its session ends, however the process ended)
 INGEST_LOCK = 0x63686178696E   # "chaxin"
 COPY_CHUNK = 1 << 20
+COPY_LINE = re.compile(r"\bline (\d+)")
+
+
+class ValueRefused(ValueError):
+    """A value of the file that PostgreSQL cannot store: the file is rejected, naming the row."""
 
 
 class PostgresRaw:
@@ -57,8 +63,22 @@ class PostgresRaw:
                     while chunk := source.read(COPY_CHUNK):
                         copy.write(chunk)
                 return cursor.rowcount
+        except psycopg.errors.DataError as e:
+            raise ValueRefused(self._refusal(e, select, params, columns.index("_row_number"))) from None
         finally:
             rows_file.unlink(missing_ok=True)
+
+    def _refusal(self, error: psycopg.errors.DataError, select: str, params: list, row_number_at: int) -> str:
+        """The server's reason, and the file's row: COPY counts the records it was sent (one per row,
+        in the order the select gave them), which the same select numbers again."""
+        reason = error.diag.message_primary or str(error).splitlines()[0]
+        line = COPY_LINE.search(error.diag.context or "")
+        if not line:
+            return f"PostgreSQL cannot store a value of this file: {reason}"
+        found = self.staging.execute(f"select * from ({select}) offset {int(line.group(1)) - 1} limit 1",
+                                     params).fetchall()
+        row = f"row {found[0][row_number_at]}" if found else f"record {line.group(1)}"
+        return f"{row} holds a value PostgreSQL cannot store: {reason}"
 
     def is_environment_error(self, error: BaseException) -> bool:
         """A value the server refuses (a NUL byte in a text, say) rejects the file; anything else of
