@@ -332,17 +332,19 @@ def cmd_grant_bi(args) -> int:
         grant = grant_bi(settings.postgres_url, args.role, login=args.login)
     except RoleRefused as e:
         raise UsageError(str(e)) from None
-    except psycopg.OperationalError as e:
-        error_console.print(f"[bold red]error:[/] cannot reach the station server: {str(e).strip().splitlines()[0]}")
+    except psycopg.Error as e:   # unreachable, or the URL's role may not create roles or grant
+        what = "cannot reach the station server" if isinstance(e, psycopg.OperationalError) else "the server refused"
+        error_console.print(f"[bold red]error:[/] {what}: {str(e).strip().splitlines()[0]}")
         return 1
     how = ("created, " + ("LOGIN" if grant.login else "NOLOGIN")) if grant.created else "existing role"
-    console.print(f"{grant.role} ({how}) reads schema {PUBLISHED} ({len(grant.tables)} table{'' if len(grant.tables) == 1 else 's'} now, and every "
-                  f"later publication) and nothing else")
+    tables = f"{len(grant.tables)} table{'' if len(grant.tables) == 1 else 's'}"
+    console.print(f"{grant.role} ({how}) reads schema {PUBLISHED} ({tables} now, and every later publication) "
+                  "and nothing else")
     return 0
 
 
-COMMANDS = {"demo": cmd_demo, "grant-bi": cmd_grant_bi, "ingest": cmd_ingest, "run": cmd_run, "status": cmd_status, "actions": cmd_actions,
-            "quality": cmd_quality, "report": cmd_report}
+COMMANDS = {"demo": cmd_demo, "ingest": cmd_ingest, "run": cmd_run, "status": cmd_status, "actions": cmd_actions,
+            "quality": cmd_quality, "report": cmd_report, "grant-bi": cmd_grant_bi}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -138,11 +138,11 @@ def has_ledger(con) -> bool:
     return as_target(con).has_ledger()
 
 
-def _seen_before(con: RawTarget, name: str, sha256: str) -> bool:
+def _seen_before(target: RawTarget, name: str, sha256: str) -> bool:
     """This file's latest version had these bytes, and what it loaded is still live."""
-    latest = _rows(con, "select sha256, status from raw.ingested_files where file = ? order by load_id desc limit 1",
+    latest = _rows(target, "select sha256, status from raw.ingested_files where file = ? order by load_id desc limit 1",
                    name)
-    return bool(latest) and latest[0][0] == sha256 and (latest[0][1] != "duplicate" or bool(_live_twin(con, sha256)))
+    return bool(latest) and latest[0][0] == sha256 and (latest[0][1] != "duplicate" or bool(_live_twin(target, sha256)))
 
 
 @dataclass(frozen=True)
@@ -152,15 +152,16 @@ class Version:
     run_id: str | None
 
 
-def _ingest_file(con: RawTarget, path: Path, name: str, fp: Fingerprint, scratch: Path, version: Version) -> FileResult:
-    twin = _live_twin(con, fp.sha256)
+def _ingest_file(target: RawTarget, path: Path, name: str, fp: Fingerprint, scratch: Path,
+                 version: Version) -> FileResult:
+    twin = _live_twin(target, fp.sha256)
     if twin:
         file, load_id = twin
         if load_id == version.live_load_id:   # back to the bytes of its own live version (after a rejection)
             reason, version = f"byte-identical to its own live version (load {load_id})", Version(None, version.run_id)
         else:
             reason = f"byte-identical to {file}, already loaded"
-        return _record(con, FileResult(name, "duplicate", encoding=fp.encoding, reason=_replacing(reason, version)),
+        return _record(target, FileResult(name, "duplicate", encoding=fp.encoding, reason=_replacing(reason, version)),
                        fp, version=version)
     try:
         if file_kind(path, fp.head) == "xlsx":
@@ -178,25 +179,25 @@ def _ingest_file(con: RawTarget, path: Path, name: str, fp: Fingerprint, scratch
                 source = scratch / "transcoded.csv"
                 transcode_to_utf8(path, fp.encoding, source)
     except UnreadableFile as e:
-        return _record(con, FileResult(name, "rejected", reason=_rejected(str(e), version.live_load_id)), fp,
+        return _record(target, FileResult(name, "rejected", reason=_rejected(str(e), version.live_load_id)), fp,
                        version=Version(None, version.run_id))
     except FamilyNotRecognised as e:
-        return _record(con, FileResult(name, "rejected", encoding=fp.encoding,
+        return _record(target, FileResult(name, "rejected", encoding=fp.encoding,
                                        reason=_rejected(str(e), version.live_load_id)),
                        fp, version=Version(None, version.run_id))
 
     try:   # staged outside the transaction, so that the temp table's rowid is the file order
         if source is None:
-            con.staging.register("_incoming", xlsx_columns(rows, match.row_index + 1, match.positions))
+            target.staging.register("_incoming", xlsx_columns(rows, match.row_index + 1, match.positions))
             staged = Staged(csv=False, row_number="_row_number")
         else:
-            staged = _stage_csv(con.staging, source, match, len(head_rows[match.row_index]), scratch)
-        return _load_staged(con, name, fp, match, staged, version)
+            staged = _stage_csv(target.staging, source, match, len(head_rows[match.row_index]), scratch)
+        return _load_staged(target, name, fp, match, staged, version)
     finally:
         if source is None:
-            con.staging.unregister("_incoming")
+            target.staging.unregister("_incoming")
         else:
-            con.staging.execute("drop table if exists temp._incoming")
+            target.staging.execute("drop table if exists temp._incoming")
 
 
 def _replacing(reason: str | None, version: Version) -> str | None:
@@ -216,18 +217,18 @@ def _rejected(reason: str, live_load_id: int | None) -> str:
 NOT_REPLACED = "not exists (select 1 from raw.ingested_files as r where r.replaces_load_id = f.load_id)"
 
 
-def _live_version(con, name: str) -> int | None:
+def _live_version(target: RawTarget, name: str) -> int | None:
     """The load of this file's version in force: loaded (or a duplicate) and replaced by none. After a
     rejected version was put back to the live bytes, the loaded row is the one that holds the rows."""
-    found = _rows(con, f"""select load_id from raw.ingested_files as f
+    found = _rows(target, f"""select load_id from raw.ingested_files as f
                            where file = ? and status <> 'rejected' and {NOT_REPLACED}
                            order by status = 'loaded' desc, load_id desc limit 1""", name)
     return found[0][0] if found else None
 
 
-def _live_twin(con, sha256: str) -> tuple[str, int] | None:
+def _live_twin(target: RawTarget, sha256: str) -> tuple[str, int] | None:
     """A loaded file with these bytes whose rows are live (no later version replaced it)."""
-    found = _rows(con, f"""select file, load_id from raw.ingested_files as f
+    found = _rows(target, f"""select file, load_id from raw.ingested_files as f
                            where sha256 = ? and status = 'loaded' and {NOT_REPLACED}
                            order by load_id limit 1""", sha256)
     return found[0] if found else None
@@ -242,16 +243,16 @@ class Staged:
     ingest_error: str = "null"
 
 
-def _load_staged(con: RawTarget, name: str, fp: Fingerprint, match: HeaderMatch, staged: Staged,
+def _load_staged(target: RawTarget, name: str, fp: Fingerprint, match: HeaderMatch, staged: Staged,
                  version: Version) -> FileResult:
     """Rows and ledger row in one transaction: the file is wholly in or wholly absent (failed or
     interrupted, the target rolls back and the next run loads the file again)."""
-    with con.transaction():
-        load_id = _next_load_id(con)
-        loaded, blank = _insert(con, match, name, load_id, staged)
+    with target.transaction():
+        load_id = _next_load_id(target)
+        loaded, blank = _insert(target, match, name, load_id, staged)
         result = FileResult(name, "loaded", match.family.name, fp.encoding, loaded, blank,
                             reason=_replacing(None, version))
-        return _record(con, result, fp, match, load_id, version)
+        return _record(target, result, fp, match, load_id, version)
 
 
 def _stage_csv(con, source: Path, match: HeaderMatch, width: int, scratch: Path) -> Staged:
@@ -282,14 +283,14 @@ def _read_csv(con, path: Path, skip: int, columns: dict[str, str], options: str 
     """)
 
 
-def _insert(con: RawTarget, match: HeaderMatch, name: str, load_id: int, staged: Staged) -> tuple[int, int]:
+def _insert(target: RawTarget, match: HeaderMatch, name: str, load_id: int, staged: Staged) -> tuple[int, int]:
     family = match.family
     sources = {c: f"c{pos}" if staged.csv else f'"{c}"' for c, pos in match.positions.items()}
     select = [f"{sources[c]} as \"{c}\"" if c in sources else f'null as "{c}"' for c in family.column_names]
     # a row with no column filled is blank, unless ingest could not read it: then it goes to quarantine
     filled = " or ".join([f"{s} is not null" for s in sources.values()] + [f"{staged.ingest_error} is not null"])
-    n_total = con.staging.execute("select count(*) from _incoming").fetchall()[0][0]
-    loaded = con.write_rows(
+    n_total = target.staging.execute("select count(*) from _incoming").fetchall()[0][0]
+    loaded = target.write_rows(
         family.name, [*family.column_names, "_file", "_row_number", "_load_id", "_ingest_error"],
         f"""select {", ".join(select)}, ?, {staged.row_number}, ?, {staged.ingest_error}
             from _incoming where {filled}""",
@@ -298,26 +299,26 @@ def _insert(con: RawTarget, match: HeaderMatch, name: str, load_id: int, staged:
     return loaded, n_total - loaded
 
 
-def _next_load_id(con) -> int:
-    return _scalar(con, "select coalesce(max(load_id), 0) + 1 from raw.ingested_files")
+def _next_load_id(target: RawTarget) -> int:
+    return _scalar(target, "select coalesce(max(load_id), 0) + 1 from raw.ingested_files")
 
 
-def _rows(con: RawTarget, sql: str, *params) -> list[tuple]:
-    return con.rows(sql, list(params))
+def _rows(target: RawTarget, sql: str, *params) -> list[tuple]:
+    return target.rows(sql, list(params))
 
 
-def _scalar(con, sql: str, params: list | None = None):
-    return _rows(con, sql, *(params or []))[0][0]
+def _scalar(target: RawTarget, sql: str, params: list | None = None):
+    return _rows(target, sql, *(params or []))[0][0]
 
 
-def _record(con: RawTarget, result: FileResult, fp: Fingerprint, match: HeaderMatch | None = None,
+def _record(target: RawTarget, result: FileResult, fp: Fingerprint, match: HeaderMatch | None = None,
             load_id: int | None = None, version: Version = Version(None, None)) -> FileResult:
     """One ledger row per file seen; loads write it inside their own transaction."""
-    con.execute(
+    target.execute(
         """insert into raw.ingested_files (load_id, file, sha256, family, encoding, status, reason,
                rows, blank_rows, header_row, unmapped_columns, ingested_at, replaces_load_id, run_id)
            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [load_id or _next_load_id(con), result.file, fp.sha256, result.family, result.encoding,
+        [load_id or _next_load_id(target), result.file, fp.sha256, result.family, result.encoding,
          result.status, result.reason, result.rows, result.blank_rows,
          match.row_index + 1 if match else None,
          ", ".join(match.unmapped) if match and match.unmapped else None,

@@ -58,7 +58,8 @@ def test_the_fixture_inbox_gives_the_same_raw_and_ledger_on_both_targets(inbox, 
     first = ingest_into_postgres(url, inbox, run_id="r1")
     assert of_postgres(url) == of_duckdb(con)
     # patents.csv saved over with new bytes: a second load replaces the first, on both targets
-    (inbox / "patents.csv").write_text("专利号,申请人,专利类型,申请日\nZL1,某公司,发明,2009-01-01\n", encoding="utf-8")
+    (inbox / "patents.csv").write_text("专利号,申请人,专利类型,申请日\nZL1,某公司,发明,2009-01-01\n",
+                                       encoding="utf-8")
     ingest_inbox(con, inbox, settle_seconds=0, run_id="r2")
     second = ingest_into_postgres(url, inbox, run_id="r2")
     assert of_postgres(url) == of_duckdb(con)
@@ -151,7 +152,8 @@ def test_an_ingest_killed_mid_copy_leaves_nothing_and_the_next_one_loads_the_fil
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     duckdb.sql(f"""copy (select 'CX' || i as 编号, '企业' as 用户性质, '2009-01-01' as 委托日期,
-                                '某某科技有限公司' || i as 委托单位, repeat('查新项目', 8) as 项目名称
+                                '某某科技有限公司' || i as 委托单位,
+                                repeat('查新项目', 8) as 项目名称
                          from range({KILLED_ROWS}) as t(i))
                    to '{inbox / "commissions.csv"}' (format csv, header true)""")
     code = ("import sys; from pathlib import Path; from ingest import ingest_inbox; "

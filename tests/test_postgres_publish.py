@@ -189,3 +189,9 @@ def test_grant_bi_command(server, monkeypatch, capsys):
     assert capsys.readouterr().out.startswith("bi_cli (created, LOGIN) reads schema bi (0 tables now")
     with as_role(server, "bi_cli") as reader:
         assert reader.execute("select current_user").fetchall() == [("bi_cli",)]
+    # run as a role that may not create roles: the server's refusal in one line, exit 1
+    with psycopg.connect(server, autocommit=True) as owner:
+        owner.execute("create role clerk_li login")
+    clerk = ["--target", "postgres", "--postgres-url", make_conninfo(server, user="clerk_li")]
+    assert main(["grant-bi", "bi_other", *clerk]) == 1
+    assert capsys.readouterr().err == "error: the server refused: permission denied to create role\n"
