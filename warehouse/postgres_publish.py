@@ -50,6 +50,13 @@ class Publication:
     attempts: int = 1
 
 
+def reset_building_schema(url: str) -> None:
+    """Before a run's dbt build: drop what a failed run left in bi_building, so that a publication
+    swaps in only this run's bi tables (and those carried over from the published bi)."""
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute(sql.SQL("drop schema if exists {} cascade").format(sql.Identifier(BUILDING)))
+
+
 def publish_bi_schema(url: str, *, lock_timeout_ms: int = LOCK_TIMEOUT_MS,
                       attempts: int = SWAP_ATTEMPTS) -> Publication:
     """Swap bi_building in as bi (see the module's docstring); what was published."""
