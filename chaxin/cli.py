@@ -69,6 +69,14 @@ def parser() -> Parser:
         if name == "quality":
             p.add_argument("--period", required=True, help="2010Q4, 2010 or a Five-Year Plan such as 2006-2010")
             p.add_argument("--out", help="write an XLSX with Chinese headers instead of printing")
+
+    text = "let a read-only role read the published bi schema on the station server, and nothing else"
+    grant = sub.add_parser("grant-bi", help=text, description=text + " (created NOLOGIN if missing)")
+    grant.add_argument("role", help="the role BI tools connect as, or a group role to grant to people, e.g. bi_reader")
+    grant.add_argument("--login", action="store_true",
+                       help="create the role able to log in (its password: ALTER ROLE ... PASSWORD, by the DBA)")
+    grant.add_argument("--target", help="postgres (CHAXIN_TARGET); grant-bi has no meaning on duckdb")
+    grant.add_argument("--postgres-url", help="the station server (CHAXIN_POSTGRES_URL), as the warehouse's owner")
     return parser
 
 
@@ -311,8 +319,32 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_grant_bi(args) -> int:
+    settings = Settings.load(target=args.target, postgres_url=args.postgres_url)
+    if settings.target != "postgres":
+        raise UsageError(f"grant-bi is for the station server (CHAXIN_TARGET=postgres, CHAXIN_POSTGRES_URL): on "
+                         f"duckdb there are no roles, BI tools open the BI file {settings.bi} read-only")
+    import psycopg
+
+    from warehouse.postgres_publish import PUBLISHED, RoleRefused, grant_bi
+
+    try:
+        grant = grant_bi(settings.postgres_url, args.role, login=args.login)
+    except RoleRefused as e:
+        raise UsageError(str(e)) from None
+    except psycopg.Error as e:   # unreachable, or the URL's role may not create roles or grant
+        what = "cannot reach the station server" if isinstance(e, psycopg.OperationalError) else "the server refused"
+        error_console.print(f"[bold red]error:[/] {what}: {str(e).strip().splitlines()[0]}")
+        return 1
+    how = ("created, " + ("LOGIN" if grant.login else "NOLOGIN")) if grant.created else "existing role"
+    tables = f"{len(grant.tables)} table{'' if len(grant.tables) == 1 else 's'}"
+    console.print(f"{grant.role} ({how}) reads schema {PUBLISHED} ({tables} now, and every later publication) "
+                  "and nothing else")
+    return 0
+
+
 COMMANDS = {"demo": cmd_demo, "ingest": cmd_ingest, "run": cmd_run, "status": cmd_status, "actions": cmd_actions,
-            "quality": cmd_quality, "report": cmd_report}
+            "quality": cmd_quality, "report": cmd_report, "grant-bi": cmd_grant_bi}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -4,6 +4,9 @@ Files are taken in file-name order (a batch arriving together); load_id grows wi
 so it is also the arrival order that the re-export rule of SPEC §2.1 needs. A file saved over an
 earlier one (same name, new bytes) replaces it: its ledger row names the load it retires
 (`replaces_load_id`), and staging reads only live loads (dbt macro `live_rows`).
+
+These rules are the same on both targets: what is stored where goes through a RawTarget
+(ingest/raw_target.py: the DuckDB warehouse itself; ingest/raw_postgres.py: the station server).
 """
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ import duckdb
 from .csv_repair import MAX_ROW_BYTES, repair_csv
 from .encodings import check_gb18030
 from .headers import HEADER_SEARCH_ROWS, FamilyNotRecognised, HeaderMatch, detect
-from .raw_schema import ensure_raw_schema
+from .raw_target import RawTarget, as_target
 from .readers import Fingerprint, csv_head, fingerprint, transcode_to_utf8, xlsx_columns, xlsx_rows
 from .signatures import UnreadableFile, file_kind
 from .xlsx_limits import check_xlsx_size
@@ -31,9 +34,8 @@ from .xlsx_limits import check_xlsx_size
 # Excel's lock files and hidden files are not exports.
 IGNORED_PREFIXES = (".", "~$")
 MAX_REASON = 300
-# Failures of the machine, not of a user's file: they stop the run instead of rejecting a file.
-ENVIRONMENT_ERRORS = (duckdb.IOException, duckdb.ConnectionException, duckdb.FatalException,
-                      duckdb.InternalException, duckdb.TransactionException)
+# Failures of the machine, not of a user's file (and the target's own: RawTarget.is_environment_error):
+# they stop the run instead of rejecting a file.
 MACHINE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO}
 
 
@@ -66,25 +68,28 @@ def inbox_name(path: Path, inbox: Path) -> str:
     return os.fsencode(path.relative_to(inbox).as_posix()).decode("utf-8", "backslashreplace")
 
 
-def ingest_inbox(con: duckdb.DuckDBPyConnection, inbox: Path, *, run_id: str | None = None,
+def ingest_inbox(con: duckdb.DuckDBPyConnection | RawTarget, inbox: Path, *, run_id: str | None = None,
                  settle_seconds: float = 5.0,
                  on_file: Callable[[FileResult], None] | None = None) -> list[FileResult]:
-    """Ingest every new inbox file; a file whose latest version was seen before is left alone, and a
-    file modified in the last settle_seconds waits for the next run."""
+    """Ingest every new inbox file into raw: of the DuckDB warehouse con, or of a RawTarget. A file
+    whose latest version was seen before is left alone, and a file modified in the last
+    settle_seconds waits for the next run."""
     if not inbox.is_dir():
         raise FileNotFoundError(f"inbox {inbox} does not exist")
-    ensure_raw_schema(con)
+    target = as_target(con)
+    target.ensure_schema()
     results = []
     with tempfile.TemporaryDirectory(prefix="chaxin-") as scratch:
         for path in inbox_files(inbox):
-            result = _take(con, path, inbox_name(path, inbox), Path(scratch), run_id, settle_seconds)
+            result = _take(target, path, inbox_name(path, inbox), Path(scratch), run_id, settle_seconds)
             results.append(result)
             if on_file:
                 on_file(result)
     return results
 
 
-def _take(con, path: Path, name: str, scratch: Path, run_id: str | None, settle_seconds: float) -> FileResult:
+def _take(target: RawTarget, path: Path, name: str, scratch: Path, run_id: str | None,
+          settle_seconds: float) -> FileResult:
     age = time.time() - path.lstat().st_mtime
     if 0 <= age < settle_seconds:
         return FileResult(name, "waiting", reason=f"modified {age:.0f} s ago: it loads on the next run")
@@ -94,23 +99,24 @@ def _take(con, path: Path, name: str, scratch: Path, run_id: str | None, settle_
         if e.errno in MACHINE_ERRNOS:
             raise
         return FileResult(name, "waiting", reason=f"cannot be read ({e.strerror}): it is tried again on the next run")
-    if _seen_before(con, name, fp.sha256):
+    if _seen_before(target, name, fp.sha256):
         return FileResult(name, "unchanged", encoding=fp.encoding)
-    live = _live_version(con, name)
+    live = _live_version(target, name)
     try:
-        return _ingest_file(con, path, name, fp, scratch, Version(live, run_id))
+        return _ingest_file(target, path, name, fp, scratch, Version(live, run_id))
     except Exception as e:
-        if isinstance(e, ENVIRONMENT_ERRORS) or (isinstance(e, OSError) and e.errno in MACHINE_ERRNOS):
+        if target.is_environment_error(e) or (isinstance(e, OSError) and e.errno in MACHINE_ERRNOS):
             raise
         cause = " ".join(str(e).split()) or "no message"
-        return _record(con, FileResult(name, "rejected", reason=_rejected(f"{type(e).__name__}: {cause}", live)),
+        return _record(target, FileResult(name, "rejected", reason=_rejected(f"{type(e).__name__}: {cause}", live)),
                        fp, version=Version(None, run_id))
 
 
 def new_files(con, inbox: Path, settle_seconds: float) -> tuple[list[str], list[str]]:
     """What a run would ingest, without ingesting: the inbox files not seen before, and those still
     waiting to settle. Reads only the ledger (raw.ingested_files may not exist yet)."""
-    ledger = has_ledger(con)
+    target = as_target(con)
+    ledger = target.has_ledger()
     new, waiting = [], []
     for path in inbox_files(inbox):
         name = inbox_name(path, inbox)
@@ -123,21 +129,20 @@ def new_files(con, inbox: Path, settle_seconds: float) -> tuple[list[str], list[
         except OSError:
             waiting.append(name)   # unreadable now: ingest says why, and tries again later
             continue
-        if not (ledger and _seen_before(con, name, sha256)):
+        if not (ledger and _seen_before(target, name, sha256)):
             new.append(name)
     return new, waiting
 
 
 def has_ledger(con) -> bool:
-    return _scalar(con, """select count(*) from duckdb_tables()
-                           where schema_name = 'raw' and table_name = 'ingested_files'""") > 0
+    return as_target(con).has_ledger()
 
 
-def _seen_before(con, name: str, sha256: str) -> bool:
+def _seen_before(target: RawTarget, name: str, sha256: str) -> bool:
     """This file's latest version had these bytes, and what it loaded is still live."""
-    latest = _rows(con, "select sha256, status from raw.ingested_files where file = ? order by load_id desc limit 1",
+    latest = _rows(target, "select sha256, status from raw.ingested_files where file = ? order by load_id desc limit 1",
                    name)
-    return bool(latest) and latest[0][0] == sha256 and (latest[0][1] != "duplicate" or bool(_live_twin(con, sha256)))
+    return bool(latest) and latest[0][0] == sha256 and (latest[0][1] != "duplicate" or bool(_live_twin(target, sha256)))
 
 
 @dataclass(frozen=True)
@@ -147,15 +152,16 @@ class Version:
     run_id: str | None
 
 
-def _ingest_file(con, path: Path, name: str, fp: Fingerprint, scratch: Path, version: Version) -> FileResult:
-    twin = _live_twin(con, fp.sha256)
+def _ingest_file(target: RawTarget, path: Path, name: str, fp: Fingerprint, scratch: Path,
+                 version: Version) -> FileResult:
+    twin = _live_twin(target, fp.sha256)
     if twin:
         file, load_id = twin
         if load_id == version.live_load_id:   # back to the bytes of its own live version (after a rejection)
             reason, version = f"byte-identical to its own live version (load {load_id})", Version(None, version.run_id)
         else:
             reason = f"byte-identical to {file}, already loaded"
-        return _record(con, FileResult(name, "duplicate", encoding=fp.encoding, reason=_replacing(reason, version)),
+        return _record(target, FileResult(name, "duplicate", encoding=fp.encoding, reason=_replacing(reason, version)),
                        fp, version=version)
     try:
         if file_kind(path, fp.head) == "xlsx":
@@ -173,25 +179,25 @@ def _ingest_file(con, path: Path, name: str, fp: Fingerprint, scratch: Path, ver
                 source = scratch / "transcoded.csv"
                 transcode_to_utf8(path, fp.encoding, source)
     except UnreadableFile as e:
-        return _record(con, FileResult(name, "rejected", reason=_rejected(str(e), version.live_load_id)), fp,
+        return _record(target, FileResult(name, "rejected", reason=_rejected(str(e), version.live_load_id)), fp,
                        version=Version(None, version.run_id))
     except FamilyNotRecognised as e:
-        return _record(con, FileResult(name, "rejected", encoding=fp.encoding,
+        return _record(target, FileResult(name, "rejected", encoding=fp.encoding,
                                        reason=_rejected(str(e), version.live_load_id)),
                        fp, version=Version(None, version.run_id))
 
     try:   # staged outside the transaction, so that the temp table's rowid is the file order
         if source is None:
-            con.register("_incoming", xlsx_columns(rows, match.row_index + 1, match.positions))
+            target.staging.register("_incoming", xlsx_columns(rows, match.row_index + 1, match.positions))
             staged = Staged(csv=False, row_number="_row_number")
         else:
-            staged = _stage_csv(con, source, match, len(head_rows[match.row_index]), scratch)
-        return _load_staged(con, name, fp, match, staged, version)
+            staged = _stage_csv(target.staging, source, match, len(head_rows[match.row_index]), scratch)
+        return _load_staged(target, name, fp, match, staged, version)
     finally:
         if source is None:
-            con.unregister("_incoming")
+            target.staging.unregister("_incoming")
         else:
-            con.execute("drop table if exists temp._incoming")
+            target.staging.execute("drop table if exists temp._incoming")
 
 
 def _replacing(reason: str | None, version: Version) -> str | None:
@@ -211,18 +217,18 @@ def _rejected(reason: str, live_load_id: int | None) -> str:
 NOT_REPLACED = "not exists (select 1 from raw.ingested_files as r where r.replaces_load_id = f.load_id)"
 
 
-def _live_version(con, name: str) -> int | None:
+def _live_version(target: RawTarget, name: str) -> int | None:
     """The load of this file's version in force: loaded (or a duplicate) and replaced by none. After a
     rejected version was put back to the live bytes, the loaded row is the one that holds the rows."""
-    found = _rows(con, f"""select load_id from raw.ingested_files as f
+    found = _rows(target, f"""select load_id from raw.ingested_files as f
                            where file = ? and status <> 'rejected' and {NOT_REPLACED}
                            order by status = 'loaded' desc, load_id desc limit 1""", name)
     return found[0][0] if found else None
 
 
-def _live_twin(con, sha256: str) -> tuple[str, int] | None:
+def _live_twin(target: RawTarget, sha256: str) -> tuple[str, int] | None:
     """A loaded file with these bytes whose rows are live (no later version replaced it)."""
-    found = _rows(con, f"""select file, load_id from raw.ingested_files as f
+    found = _rows(target, f"""select file, load_id from raw.ingested_files as f
                            where sha256 = ? and status = 'loaded' and {NOT_REPLACED}
                            order by load_id limit 1""", sha256)
     return found[0] if found else None
@@ -237,20 +243,16 @@ class Staged:
     ingest_error: str = "null"
 
 
-def _load_staged(con, name: str, fp: Fingerprint, match: HeaderMatch, staged: Staged, version: Version) -> FileResult:
-    """Rows and ledger row in one transaction: the file is wholly in or wholly absent."""
-    con.begin()
-    try:
-        load_id = _next_load_id(con)
-        loaded, blank = _insert(con, match, name, load_id, staged)
+def _load_staged(target: RawTarget, name: str, fp: Fingerprint, match: HeaderMatch, staged: Staged,
+                 version: Version) -> FileResult:
+    """Rows and ledger row in one transaction: the file is wholly in or wholly absent (failed or
+    interrupted, the target rolls back and the next run loads the file again)."""
+    with target.transaction():
+        load_id = _next_load_id(target)
+        loaded, blank = _insert(target, match, name, load_id, staged)
         result = FileResult(name, "loaded", match.family.name, fp.encoding, loaded, blank,
                             reason=_replacing(None, version))
-        result = _record(con, result, fp, match, load_id, version)
-        con.commit()
-        return result
-    except BaseException:
-        con.rollback()   # failed or interrupted: the next run loads the file again
-        raise
+        return _record(target, result, fp, match, load_id, version)
 
 
 def _stage_csv(con, source: Path, match: HeaderMatch, width: int, scratch: Path) -> Staged:
@@ -281,45 +283,42 @@ def _read_csv(con, path: Path, skip: int, columns: dict[str, str], options: str 
     """)
 
 
-def _insert(con, match: HeaderMatch, name: str, load_id: int, staged: Staged) -> tuple[int, int]:
+def _insert(target: RawTarget, match: HeaderMatch, name: str, load_id: int, staged: Staged) -> tuple[int, int]:
     family = match.family
     sources = {c: f"c{pos}" if staged.csv else f'"{c}"' for c, pos in match.positions.items()}
     select = [f"{sources[c]} as \"{c}\"" if c in sources else f'null as "{c}"' for c in family.column_names]
     # a row with no column filled is blank, unless ingest could not read it: then it goes to quarantine
     filled = " or ".join([f"{s} is not null" for s in sources.values()] + [f"{staged.ingest_error} is not null"])
-    n_total = _scalar(con, "select count(*) from _incoming")
-    con.execute(
-        f"""insert into raw.{family.name} ({", ".join(f'"{c}"' for c in family.column_names)},
-                "_file", "_row_number", "_load_id", "_ingest_error")
-            select {", ".join(select)}, ?, {staged.row_number}, ?, {staged.ingest_error}
+    n_total = target.staging.execute("select count(*) from _incoming").fetchall()[0][0]
+    loaded = target.write_rows(
+        family.name, [*family.column_names, "_file", "_row_number", "_load_id", "_ingest_error"],
+        f"""select {", ".join(select)}, ?, {staged.row_number}, ?, {staged.ingest_error}
             from _incoming where {filled}""",
         [name, load_id],
     )
-    loaded = _scalar(con, f"select count(*) from raw.{family.name} where _load_id = ?", [load_id])
     return loaded, n_total - loaded
 
 
-def _next_load_id(con) -> int:
-    return _scalar(con, "select coalesce(max(load_id), 0) + 1 from raw.ingested_files")
+def _next_load_id(target: RawTarget) -> int:
+    return _scalar(target, "select coalesce(max(load_id), 0) + 1 from raw.ingested_files")
 
 
-def _rows(con, sql: str, *params) -> list[tuple]:
-    """fetchall, because DuckDB 2 keeps a result that fetchone left open busy."""
-    return con.execute(sql, list(params)).fetchall()
+def _rows(target: RawTarget, sql: str, *params) -> list[tuple]:
+    return target.rows(sql, list(params))
 
 
-def _scalar(con, sql: str, params: list | None = None):
-    return _rows(con, sql, *(params or []))[0][0]
+def _scalar(target: RawTarget, sql: str, params: list | None = None):
+    return _rows(target, sql, *(params or []))[0][0]
 
 
-def _record(con, result: FileResult, fp: Fingerprint, match: HeaderMatch | None = None,
+def _record(target: RawTarget, result: FileResult, fp: Fingerprint, match: HeaderMatch | None = None,
             load_id: int | None = None, version: Version = Version(None, None)) -> FileResult:
     """One ledger row per file seen; loads write it inside their own transaction."""
-    con.execute(
+    target.execute(
         """insert into raw.ingested_files (load_id, file, sha256, family, encoding, status, reason,
                rows, blank_rows, header_row, unmapped_columns, ingested_at, replaces_load_id, run_id)
            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [load_id or _next_load_id(con), result.file, fp.sha256, result.family, result.encoding,
+        [load_id or _next_load_id(target), result.file, fp.sha256, result.family, result.encoding,
          result.status, result.reason, result.rows, result.blank_rows,
          match.row_index + 1 if match else None,
          ", ".join(match.unmapped) if match and match.unmapped else None,

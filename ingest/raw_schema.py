@@ -1,7 +1,9 @@
-"""The raw schema: one text table per family plus the ledger of ingested files (SPEC §6)."""
-from __future__ import annotations
+"""The raw schema: one text table per family plus the ledger of ingested files (SPEC §6).
 
-import duckdb
+The DDL is the same on both targets: DuckDB and PostgreSQL read `varchar`, `bigint`, `timestamp`,
+`create ... if not exists` and `add column if not exists` alike.
+"""
+from __future__ import annotations
 
 from .families import FAMILIES
 
@@ -35,8 +37,8 @@ LEDGER_ADDED = {
 FAMILY_ADDED = {"_ingest_error": "varchar"}
 
 
-def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create what is missing and add the newer nullable columns; never drops what a run loaded."""
+def ensure_raw_schema(con) -> None:
+    """On a DuckDB or a psycopg connection (autocommit): create what is missing and add the newer nullable columns; never drops what a run loaded."""
     con.execute("create schema if not exists raw")
     con.execute(LEDGER_DDL)
     for column, kind in LEDGER_ADDED.items():

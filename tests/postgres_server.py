@@ -96,6 +96,17 @@ def start(root: Path | None = None) -> str:
     return url(root)
 
 
+def fresh_database(server_url: str, name: str) -> str:
+    """An empty database on the server, its URL: a test that needs one starts from nothing."""
+    import psycopg
+    from psycopg.conninfo import make_conninfo
+
+    with psycopg.connect(server_url, autocommit=True) as con:
+        con.execute(f"drop database if exists {name} with (force)")
+        con.execute(f"create database {name}")
+    return make_conninfo(server_url, dbname=name)
+
+
 def stop(root: Path | None = None) -> None:
     """Stop the server (fast shutdown: clients are disconnected) and delete its folder."""
     root = (root or default_dir()).absolute()

@@ -1,7 +1,7 @@
 """SPEC §7 targets: the same dbt project on PostgreSQL gives the same marts as on DuckDB (issue 13).
 
-Raw reaches PostgreSQL through tests/postgres_raw.py, a test-only copy of the DuckDB warehouse's
-raw schema, until ingest writes to PostgreSQL itself. Then `dbt build --target postgres` runs every
+The inbox that the DuckDB pipeline ingested is ingested into PostgreSQL by the same ingest
+(ingest/raw_postgres.py: COPY, one transaction per file). Then `dbt build --target postgres` runs every
 model, seed, unit test and data test there, and each mart is compared with DuckDB's as a multiset
 of rows over every column. Numbers are compared as floats rounded to 9 decimals: the two engines
 type some ratios differently (DuckDB double, PostgreSQL numeric), the values are the same.
@@ -22,18 +22,13 @@ from psycopg.conninfo import make_conninfo
 from chaxin.settings import BadSetting, Settings
 from warehouse.dbt_project import DBT_PROJECT_DIR
 
+from ingest import ingest_inbox
+from ingest.raw_postgres import postgres_raw
+
 from .conftest import rows
-from .postgres_raw import copy_raw
+from .postgres_server import fresh_database
 
 DBT = Path(sys.executable).with_name("dbt")
-
-
-def fresh_database(postgres_url: str, name: str) -> str:
-    """An empty database on the test server, its URL: each comparison starts from nothing."""
-    with psycopg.connect(postgres_url, autocommit=True) as con:
-        con.execute(f"drop database if exists {name}")
-        con.execute(f"create database {name}")
-    return make_conninfo(postgres_url, dbname=name)
 
 
 def build_on_postgres(postgres_url: str, scratch: Path) -> None:
@@ -46,6 +41,15 @@ def build_on_postgres(postgres_url: str, scratch: Path) -> None:
          "--target-path", str(scratch / "target"), "--log-path", str(scratch / "logs")],
         capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def ingest_on_postgres(postgres_url: str, inbox: Path) -> dict[str, int]:
+    """The real ingest of the inbox into the server's raw; rows loaded per family."""
+    loaded = Counter()
+    with postgres_raw(postgres_url) as target:
+        for result in ingest_inbox(target, inbox, settle_seconds=0):
+            loaded[result.family] += result.rows
+    return loaded
 
 
 def comparable(value):
@@ -91,10 +95,10 @@ def assert_same_marts(duckdb_con, postgres_url: str) -> dict:
 
 
 def test_demo_marts_equal_on_postgres(demo_built, postgres_url, tmp_path):
-    con, *_ = demo_built
+    con, _, settings = demo_built
     url = fresh_database(postgres_url, "demo")
-    copied = copy_raw(con, url)
-    assert copied["commissions"] == rows(con, "select count(*) from raw.commissions")[0][0]
+    loaded = ingest_on_postgres(url, settings.inbox)
+    assert loaded["commissions"] == rows(con, "select count(*) from raw.commissions")[0][0] > 4000
     build_on_postgres(url, tmp_path)
     marts = assert_same_marts(con, url)
     # every contract table of the demo has rows to compare (an empty mart would compare equal)
@@ -105,6 +109,37 @@ def test_demo_marts_equal_on_postgres(demo_built, postgres_url, tmp_path):
         tiers = dict(pg.execute("select tier, n_clients from marts.mart_tier_summary "
                                 "where grain = 'five_year' and period_key = '2006-2010'").fetchall())
     assert tiers == {"key": 40, "potential_key": 78, "general": 197}
+    assert_bi_published_for_a_read_only_role(con, url)
+
+
+def assert_bi_published_for_a_read_only_role(duckdb_con, url: str) -> None:
+    """dbt built the bi models into bi_building; published, they equal DuckDB's bi views, and a role
+    made by grant-bi reads them and no other table of the warehouse."""
+    from warehouse.postgres_publish import grant_bi, publish_bi_schema
+
+    assert grant_bi(url, "bi_demo_reader", login=True).created
+    publication = publish_bi_schema(url)
+    views = [v for (v,) in rows(duckdb_con, "select view_name from duckdb_views() where database_name = "
+                                            "current_database() and schema_name = 'bi' order by 1")]
+    assert publication.tables == views and "bi_mart_tier_summary" in views
+    with psycopg.connect(make_conninfo(url, user="bi_demo_reader")) as reader:
+        for view in views:
+            if view == "bi_ingested_files":   # its ingested_at are each ingest's own times
+                continue
+            duckdb_rows = Counter(tuple(map(comparable, r)) for r in rows(duckdb_con, f"select * from bi.{view}"))
+            postgres_rows = Counter(tuple(map(comparable, r)) for r in reader.execute(f"select * from bi.{view}"))
+            assert postgres_rows == duckdb_rows, view
+        assert dict(reader.execute("select tier, n_clients from bi.bi_mart_tier_summary where grain = 'five_year' "
+                                   "and period_key = '2006-2010'").fetchall()) == {
+            "key": 40, "potential_key": 78, "general": 197}
+        reader.rollback()
+        others = reader.execute("select schemaname, tablename from pg_tables where schemaname not in "
+                                "('bi', 'pg_catalog', 'information_schema') order by 1, 2").fetchall()
+        assert {"raw", "staging", "marts", "quarantine"} <= {schema for schema, _ in others}
+        for schema, table in others:
+            with pytest.raises(psycopg.errors.InsufficientPrivilege, match="permission denied for"):
+                reader.execute(f'select * from "{schema}"."{table}" limit 0')
+            reader.rollback()
 
 
 @pytest.mark.slow
@@ -124,7 +159,7 @@ def test_second_seed_marts_equal_on_postgres(tmp_path, postgres_url):
         assert outcome.ok, outcome.failures
     url = fresh_database(postgres_url, "second_seed")
     with closing(connect(settings.warehouse, read_only=True)) as con:
-        copy_raw(con, url)
+        ingest_on_postgres(url, tmp_path / "inbox")
         build_on_postgres(url, tmp_path)
         marts = assert_same_marts(con, url)
     assert sum(counts.total() for _, counts in marts.values()) > 10_000
