@@ -26,12 +26,16 @@ def digests(*paths: Path) -> dict[str, str]:
     return {str(f): hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
 
 
-def count(settings, sql: str) -> int:
+def query(settings, sql: str, *params) -> list[tuple]:
     con = connect(settings.warehouse, read_only=True)
     try:
-        return rows(con, sql)[0][0]
+        return rows(con, sql, *params)
     finally:
         con.close()
+
+
+def count(settings, sql: str) -> int:
+    return query(settings, sql)[0][0]
 
 
 def test_runs_rebuild_what_changed(tmp_path):
@@ -55,12 +59,30 @@ def test_runs_rebuild_what_changed(tmp_path):
         csv.writer(f).writerows([["编号", "委托日期", "委托单位", "用户性质"],
                                  ["N1", "2011-01-05", "新来的科技有限公司", "企业"],
                                  ["N2", "2011-02-05", "新来的科技有限公司", "企业"]])
+    # The per-period facts rebuild only the clients whose inputs changed (macros/changed_clients.sql):
+    # marks put on the rows of two old clients show which rows the run rewrote. A row's own record
+    # of its inputs (_inputs_hash) is what the run compares: the one marked there is rebuilt.
+    marked, forged = [client for (client,) in query(
+        settings, "select distinct client_id from marts.fct_client_period order by client_id limit 2")]
+    con = connect(settings.warehouse)
+    con.execute("update marts.fct_client_period set commission_fees = -1 where client_id = ?", [marked])
+    con.execute("update marts.fct_client_period set commission_fees = -1, _inputs_hash = 'forged' where client_id = ?",
+                [forged])
+    con.close()
     assert plan(settings).new_files == ["2011_commissions.csv"]
     assert what_to_rebuild(plan(settings), None)[0] is None                      # every model, incrementally
     outcome = run_warehouse(settings)
     assert outcome.ok and outcome.materialized["staging/stg_commissions"]["rows typed by this run"].value == 2
     assert count(settings, "select count(*) from staging.stg_commissions") == staged + 2
     assert count(settings, "select count(*) from staging.stg_commissions where commission_no in ('N1', 'N2')") == 2
+    new_client_rows = query(settings, """
+        select grain, period_key, fct_client_period.n_commissions
+        from marts.fct_client_period join marts.dim_client using (client_id)
+        where display_name = '新来的科技有限公司' order by grain""")
+    assert new_client_rows == [("five_year", "2011-2015", 2), ("quarter", "2011Q1", 2), ("year", "2011", 2)]
+    fees = dict(query(settings, "select client_id, min(commission_fees) from marts.fct_client_period "
+                            "where client_id in (?, ?) group by client_id", marked, forged))
+    assert fees[marked] == -1 and fees[forged] >= 0       # kept as built, and rebuilt from its inputs
     assert plan(settings).up_to_date
 
     # 3. New --vars rebuild everything from raw: no loyalty reaches 101 points, so none is high.

@@ -1,7 +1,12 @@
 {# SPEC §5 per client and period, over counted commissions dated in the period: activity, loyalty
    points, R&D points from the latest profile with year <= the period's last year and the patents
    filed by its last day, and the completeness attributes. One row per client with >= 1 counted
-   commission in the period. #}
+   commission in the period. Incremental by client (macros/changed_clients.sql). #}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ drop_changed_clients(ref('int_client_inputs_fingerprinted'), 'inputs_hash') }}",
+) }}
 with
 
 periods as (
@@ -9,7 +14,7 @@ periods as (
 ),
 
 commissions as (
-    select * from {{ ref('int_commissions_identified') }} where is_counted
+    select * from {{ ref('int_commissions_identified') }} where is_counted and {{ clients_to_build('client_id') }}
 ),
 
 clients as (
@@ -22,6 +27,10 @@ profiles as (
 
 patents as (
     select * from {{ ref('int_patents_identified') }}
+),
+
+fingerprints as (
+    select * from {{ ref('int_client_inputs_fingerprinted') }}
 ),
 
 activity as (
@@ -100,9 +109,11 @@ measured as (
         clients.address is not null as has_address,
         coalesce(clients.enterprise_type, profile_ranked.enterprise_type) is not null as has_enterprise_type,
         coalesce(clients.industry, profile_ranked.industry) is not null as has_industry,
-        profile_ranked.profile_year is not null as has_rd_profile
+        profile_ranked.profile_year is not null as has_rd_profile,
+        fingerprints.inputs_hash as _inputs_hash
     from activity
     inner join clients on activity.client_id = clients.client_id
+    inner join fingerprints on activity.client_id = fingerprints.client_id
     left join profile_ranked
         on activity.grain = profile_ranked.grain
         and activity.period_key = profile_ranked.period_key

@@ -1,10 +1,15 @@
 {# SPEC §5 and §6: per grain, period and client with counted commissions — points, levels,
    completeness, tier (Table 4) with the reason when there is none, and the transition against
-   the previous period of the same grain. #}
+   the previous period of the same grain. Incremental by client (macros/changed_clients.sql). #}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ drop_changed_clients(ref('int_client_periods_measured'), '_inputs_hash') }}",
+) }}
 with
 
 measures as (
-    select * from {{ ref('int_client_periods_measured') }}
+    select * from {{ ref('int_client_periods_measured') }} where {{ clients_to_build('client_id') }}
 ),
 
 periods as (
@@ -81,7 +86,8 @@ final as (
             else 'same'
         end as transition,
         current_period.start_date,
-        current_period.end_date
+        current_period.end_date,
+        current_period._inputs_hash
     from tiered as current_period
     left join tiered as previous_period
         on current_period.grain = previous_period.grain
