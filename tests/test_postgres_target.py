@@ -60,6 +60,11 @@ def comparable(value):
     return value
 
 
+# Lineage of the incremental facts: the md5 of a client's inputs as text, which each engine spells its
+# own way (1000.0 and 1000); each target compares it with its own, never with the other's.
+ENGINE_SPELLED = {"_inputs_hash"}
+
+
 def marts_of_duckdb(con) -> dict[str, tuple[list[str], Counter]]:
     tables = [t for (t,) in rows(con, "select table_name from duckdb_tables() where database_name = current_database() "
                                       "and schema_name = 'marts' order by table_name")]
@@ -67,16 +72,17 @@ def marts_of_duckdb(con) -> dict[str, tuple[list[str], Counter]]:
     for table in tables:
         columns = [c for (c,) in rows(con, "select column_name from duckdb_columns() where database_name = "
                                            "current_database() and schema_name = 'marts' and table_name = ? "
-                                           "order by column_index", table)]
-        marts[table] = columns, Counter(tuple(map(comparable, r)) for r in rows(con, f"select * from marts.{table}"))
+                                           "order by column_index", table) if c not in ENGINE_SPELLED]
+        select = ", ".join(f'"{c}"' for c in columns)
+        marts[table] = columns, Counter(tuple(map(comparable, r)) for r in rows(con, f"select {select} from marts.{table}"))
     return marts
 
 
 def marts_of_postgres(postgres_url: str, tables) -> dict[str, tuple[list[str], Counter]]:
     marts = {}
     with psycopg.connect(postgres_url) as con:
-        for table in tables:
-            cursor = con.execute(f"select * from marts.{table}")
+        for table, (columns, _) in tables.items():
+            cursor = con.execute(f"select {', '.join(columns)} from marts.{table}")
             columns = [c.name for c in cursor.description]
             marts[table] = columns, Counter(tuple(map(comparable, r)) for r in cursor.fetchall())
     return marts
