@@ -1,0 +1,79 @@
+{# SPEC §5 duplicate candidates: pairs of different clients that are probably one organisation
+   under two names, each with its evidence (shared contacts, near-identical match names) and a
+   score, for staff to confirm into the alias seed (`chaxin aliases --out`); never merged here.
+   The evidence holds contacts: PII, so bi publishes the kinds of evidence only. #}
+with
+
+evidence as (
+    select * from {{ ref('int_duplicate_evidence_collected') }}
+),
+
+organisations as (
+    select * from {{ ref('int_organisations_resolved') }}
+),
+
+clients as (
+    select * from {{ ref('dim_client') }}
+),
+
+between_clients as (
+    select
+        case when mine.client_id < theirs.client_id then mine.client_id else theirs.client_id end as client_id,
+        case when mine.client_id < theirs.client_id then theirs.client_id else mine.client_id end as other_client_id,
+        evidence.kind,
+        evidence.value,
+        evidence.weight,
+        evidence.evidence
+    from evidence
+    inner join organisations as mine on evidence.match_name = mine.match_name
+    inner join organisations as theirs on evidence.other_match_name = theirs.match_name
+    where mine.client_id <> theirs.client_id
+),
+
+{# one piece of evidence counts once per pair of clients, however many of their names share it;
+   of several name pairs, the most alike #}
+distinct_evidence as (
+    select
+        *,
+        row_number() over (
+            partition by client_id, other_client_id, case when kind = 'name' then kind else kind || ':' || value end
+            order by weight desc
+        ) as evidence_rank
+    from between_clients
+),
+
+scored as (
+    select
+        client_id,
+        other_client_id,
+        {{ dbt.listagg('evidence', "'; '", 'order by weight desc, evidence') }} as evidence,
+        {{ dbt.listagg('distinct kind', "', '", 'order by kind') }} as evidence_kinds,
+        max(case when kind = 'name' then cast(value as integer) end) as name_similarity,
+        count(*) as n_evidence,
+        {{ duplicate_score('weight') }} as score
+    from distinct_evidence
+    where evidence_rank = 1
+    group by client_id, other_client_id
+),
+
+final as (
+    select
+        scored.client_id,
+        scored.other_client_id,
+        clients.display_name,
+        others.display_name as other_display_name,
+        clients.n_commissions,
+        others.n_commissions as other_n_commissions,
+        scored.evidence,
+        scored.evidence_kinds,
+        scored.name_similarity,
+        scored.n_evidence,
+        scored.score,
+        row_number() over (order by scored.score desc, scored.n_evidence desc, scored.client_id, scored.other_client_id)
+            as candidate_rank
+    from scored
+    inner join clients on scored.client_id = clients.client_id
+    inner join clients as others on scored.other_client_id = others.client_id
+)
+
+select * from final
