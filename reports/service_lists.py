@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.periods import parse_period_key
-from warehouse.reads import action_plan, completeness_gaps, survey_targets
+from warehouse.reads import action_plan, completeness_gaps, has_table, survey_targets
 
 from .xlsx import write_workbook
 
@@ -22,6 +22,17 @@ def completeness_rows(con: duckdb.DuckDBPyConnection, period_key: str) -> list[t
     """The enterprise clients of a period that are not complete, and a mark under each gap."""
     return [(*row[:3], _labels(row[3]), *(MARK if lacks else "" for lacks in row[4:]))
             for row in completeness_gaps(con, period_key)]
+
+
+def completeness_sheets(con: duckdb.DuckDBPyConnection, period_keys: list[str]) -> dict:
+    """The completeness report's sheets: one per period, then the duplicate candidates (a client
+    under two names is incomplete twice over), when the BI file has them."""
+    from .alias_candidates import DUPLICATES_SHEET, duplicate_sheet
+
+    sheets = {period: (COMPLETENESS_HEADERS, completeness_rows(con, period)) for period in period_keys}
+    if has_table(con, "bi_mart_duplicate_candidates"):
+        sheets[DUPLICATES_SHEET] = duplicate_sheet(con)
+    return sheets
 
 
 def _labels(missing_attributes: str) -> str:

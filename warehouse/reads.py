@@ -14,7 +14,25 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, *params) -> Rows:
     return con.execute(sql, list(params)).fetchall()
 
 
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the connected file has the table (a BI file published before it existed has not)."""
+    return _rows(con, "select count(*) from duckdb_tables() where table_name = ?", name)[0][0] > 0
+
+
 # The working file (CHAXIN_WAREHOUSE)
+
+def alias_candidates(con: duckdb.DuckDBPyConnection, min_score: float = 0) -> Rows | None:
+    """(alias_name, canonical_name, note, score) of every duplicate candidate at or above min_score,
+    the likeliest first, in the alias seed's terms; None when the warehouse has no such mart yet."""
+    built = _rows(con, """select count(*) from information_schema.tables
+                          where table_schema = 'marts' and table_name = 'mart_duplicate_candidates'""")[0][0]
+    if not built:
+        return None
+    return _rows(con, """
+        select alias_name, canonical_name, alias_note, score from marts.mart_duplicate_candidates
+        where score >= ? order by candidate_rank
+    """, min_score)
+
 
 def ingested_files(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> Rows:
     """(file, status, family, encoding, rows, reason) of the ledger, or of one run's files."""
@@ -165,6 +183,16 @@ def top_value_clients(con: duckdb.DuckDBPyConnection, grain: str, period_key: st
         from bi_mart_value_clients join bi_dim_client using (client_id)
         where grain = ? and period_key = ? and is_value_client order by value_rank limit ?
     """, grain, period_key, limit)
+
+
+def duplicate_candidates(con: duckdb.DuckDBPyConnection) -> Rows:
+    """(display_name, other_display_name, n_commissions, other_n_commissions, evidence_kinds,
+    name_similarity, score) of every duplicate candidate, the likeliest first: no contacts."""
+    return _rows(con, """
+        select display_name, other_display_name, n_commissions, other_n_commissions, evidence_kinds,
+            name_similarity, score
+        from bi_mart_duplicate_candidates order by candidate_rank
+    """)
 
 
 def recommended_products(con: duckdb.DuckDBPyConnection) -> Rows:

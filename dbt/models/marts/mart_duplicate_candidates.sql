@@ -56,24 +56,44 @@ scored as (
     group by client_id, other_client_id
 ),
 
-final as (
+named as (
     select
-        scored.client_id,
-        scored.other_client_id,
+        scored.*,
         clients.display_name,
         others.display_name as other_display_name,
         clients.n_commissions,
         others.n_commissions as other_n_commissions,
-        scored.evidence,
-        scored.evidence_kinds,
-        scored.name_similarity,
-        scored.n_evidence,
-        scored.score,
-        row_number() over (order by scored.score desc, scored.n_evidence desc, scored.client_id, scored.other_client_id)
-            as candidate_rank
+        {# the name that stays (the alias seed's canonical_name): the client with more counted
+           commissions, then the one seen last (a renamed firm's new name), then the smaller id #}
+        case
+            when clients.n_commissions <> others.n_commissions then clients.n_commissions > others.n_commissions
+            when clients.last_commission_date <> others.last_commission_date
+                then clients.last_commission_date > others.last_commission_date
+            else true
+        end as is_first_canonical
     from scored
     inner join clients on scored.client_id = clients.client_id
     inner join clients as others on scored.other_client_id = others.client_id
+),
+
+final as (
+    select
+        client_id,
+        other_client_id,
+        display_name,
+        other_display_name,
+        n_commissions,
+        other_n_commissions,
+        evidence,
+        evidence_kinds,
+        name_similarity,
+        n_evidence,
+        score,
+        row_number() over (order by score desc, n_evidence desc, client_id, other_client_id) as candidate_rank,
+        case when is_first_canonical then other_display_name else display_name end as alias_name,
+        case when is_first_canonical then display_name else other_display_name end as canonical_name,
+        'duplicate candidate, score ' || {{ float_text('score') }} || ': ' || evidence as alias_note
+    from named
 )
 
 select * from final
