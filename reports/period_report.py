@@ -1,6 +1,7 @@
 """The period report: one self-contained HTML page per period (plotly.js inlined, no network at
 view time) with the paper's views of the station — tiers, transitions, source mix, loyalty
-against R&D, satisfaction over time, value clients and recommended services. Every number on
+against R&D, satisfaction over time, value clients, the rising R&D directions of the main
+industries and recommended services. Every number on
 the page is read from the published BI file."""
 from __future__ import annotations
 
@@ -62,6 +63,9 @@ def _render(con, grain: str, key: str, window: str) -> str:
                                             key[-4:] if grain == "five_year" else key)
     value = reads.top_value_clients(con, grain, key, limit=10)
     recommended = reads.recommended_products(con)
+    directions_year = int(key[-4:] if grain == "five_year" else key[:4])   # the period's last year
+    directions = reads.rising_directions(con, directions_year) if reads.has_table(
+        con, "bi_mart_research_directions") else []
     published_at = reads.published_at(con)
     loyalty_high, rd_strong = reads.quadrant_thresholds(con)
 
@@ -81,6 +85,7 @@ def _render(con, grain: str, key: str, window: str) -> str:
         tiers=[(t, TIER_ZH[t], tiers.get(t, 0)) for t in TIER_ZH], tiered_total=sum(tiers.values()),
         transitions=transitions, previous_period=previous, source_mix=mix, value_clients=value,
         recommendations_as_of=recommended[0][2] if recommended else "",
+        directions=directions, directions_year=directions_year,
     )
 
 

@@ -195,6 +195,22 @@ def duplicate_candidates(con: duckdb.DuckDBPyConnection) -> Rows:
     """)
 
 
+def rising_directions(con: duckdb.DuckDBPyConnection, year: int, n_industries: int = 3, n_keywords: int = 3) -> Rows:
+    """(industry, keyword, n_commissions, n_commissions_previous_year, growth) of the year: the
+    rising keywords of the station's main industries (most commissions naming a keyword that year)."""
+    return _rows(con, """
+        with main_industries as (
+            select industry, sum(n_commissions) as n from bi_mart_research_directions
+            where year = ? and industry <> 'unclassified'
+            group by industry order by n desc, industry limit ?
+        )
+        select d.industry, d.keyword, d.n_commissions, d.n_commissions_previous_year, d.growth
+        from bi_mart_research_directions as d join main_industries using (industry)
+        where d.year = ? and d.growth_rank <= ?
+        order by main_industries.n desc, d.industry, d.growth_rank
+    """, year, n_industries, year, n_keywords)
+
+
 def recommended_products(con: duckdb.DuckDBPyConnection) -> Rows:
     """(product, clients it is recommended to, as_of_date), the most recommended first."""
     return _rows(con, """
