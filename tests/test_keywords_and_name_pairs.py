@@ -1,12 +1,12 @@
-"""analytics/: jieba keywords and rapidfuzz name pairs on small inputs, expected values by hand."""
+"""enrichment/: jieba keywords and rapidfuzz name pairs on small inputs, expected values by hand."""
 from __future__ import annotations
 
 import csv
 from pathlib import Path
 
-from analytics.keywords import text_keywords
-from analytics.name_similarity import FLOOR, MAX_BLOCK, similar_name_pairs
-from analytics.segmentation import Segmenter
+from enrichment.text_keywords import text_keywords
+from enrichment.organisation_name_pairs import FLOOR, MAX_BLOCK, similar_name_pairs
+from enrichment.segmentation import Segmenter
 
 SEED = Path(__file__).parents[1] / "dbt" / "seeds" / "station_terms.csv"
 

@@ -1,4 +1,6 @@
-"""Near-identical organisation match names (SPEC §5 duplicate candidates), by rapidfuzz.
+"""enrichment.organisation_name_pairs: near-identical organisation match names (SPEC §5 duplicate
+candidates), by rapidfuzz, from intermediate.int_organisations_resolved (every name seen, before
+the alias seed).
 
 Comparing every name with every other is O(n²): ~300 k names at 1 M commissions would be 4.5·10¹⁰
 pairs. Names are blocked first: two names are compared only when they share a character bigram that
@@ -9,14 +11,16 @@ module keeps every pair at or above FLOOR so that the var can be raised or lower
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import duckdb
 import numpy as np
 import pyarrow as pa
 from rapidfuzz import fuzz, process
 
-from .segmentation import Segmenter
+from .segmentation import Segmenter, station_terms
 
 FLOOR = 70            # a pair below this is never shown: a name that similar is a different firm
 MAX_BLOCK = 50        # a bigram in more names than this is common (科技, 北京, 有限), no block
@@ -24,16 +28,46 @@ SCHEMA = pa.schema([("match_name", pa.string()), ("other_match_name", pa.string(
                     ("similarity", pa.int32())])
 
 
+@dataclass
+class NamePairs:
+    pairs: pa.Table
+    n_names: int
+    n_compared: int
+    seconds: float
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def tables(self) -> dict[str, pa.Table]:
+        return {"organisation_name_pairs": self.pairs}
+
+
+def compute(con: duckdb.DuckDBPyConnection) -> NamePairs:
+    started = time.perf_counter()
+    names = [name for name, in con.execute("select match_name from intermediate.int_organisations_resolved").fetchall()]
+    terms, _ = station_terms(con)
+    left, right = _candidate_pairs(sorted(set(filter(None, names))))
+    pairs = _scored(left, right, Segmenter(terms))
+    return NamePairs(pairs, len(names), len(left), time.perf_counter() - started)
+
+
+def describe(result: NamePairs) -> dict[str, int | float]:
+    return {"match names": result.n_names, "pairs compared (blocked)": result.n_compared,
+            f"pairs at least {FLOOR} % alike": result.pairs.num_rows, "seconds": round(result.seconds, 2)}
+
+
 def similar_name_pairs(names: Iterable[str | None], segmenter: Segmenter | None = None) -> pa.Table:
     """Pairs of distinct names (match_name < other_match_name) whose similarity in % is >= FLOOR:
     the better of rapidfuzz's ratio over the characters (a trade word dropped: 北京华科恒达科技 ~
     北京华科恒达, 86) and its token_sort_ratio over jieba's words (a city moved or put in brackets:
     常州绿源奥特生物 ~ 绿源奥特生物常州, 100)."""
-    distinct = sorted({name for name in names if name})
-    left, right = _candidate_pairs(distinct)
+    left, right = _candidate_pairs(sorted({name for name in names if name}))
+    return _scored(left, right, segmenter or Segmenter())
+
+
+def _scored(left: list[str], right: list[str], segmenter: Segmenter) -> pa.Table:
+    """The pairs at or above FLOOR, scored column-wise."""
     if not left:
         return SCHEMA.empty_table()
-    segmenter = segmenter or Segmenter()
     words = {name: " ".join(segmenter.words(name)) for name in {*left, *right}}
     by_chars = process.cpdist(left, right, scorer=fuzz.ratio, workers=-1)
     by_words = process.cpdist([words[n] for n in left], [words[n] for n in right],

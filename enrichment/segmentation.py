@@ -34,6 +34,12 @@ class Segmenter:
         return [w for w in self._tokenizer.lcut(text, HMM=False) if w.strip()]
 
 
+def station_terms(con) -> tuple[list[str], list[str]]:
+    """The seed station_terms of a warehouse: the domain terms jieba keeps whole, and the stop words."""
+    rows = con.execute("select term, kind from seeds.station_terms where term is not null").fetchall()
+    return [t for t, kind in rows if kind == "domain"], [t for t, kind in rows if kind == "stop"]
+
+
 def is_keyword(word: str, stop_words: set[str]) -> bool:
     """A keyword has two characters or more, at least one of them Chinese, and is no stop word:
     英文 words, numbers, 的 and 基于 say nothing about a direction."""
