@@ -102,12 +102,14 @@ def test_the_bi_file_carries_the_comments(built):
 
 def test_exposures_end_the_lineage_where_people_look():
     exposures = {e["name"]: e for e in manifest()["exposures"].values()}
-    assert set(exposures) == {"bi_file", "action_lists", "period_report", "completeness_report"}
+    assert set(exposures) == {"bi_file", "action_lists", "period_report", "completeness_report", "alias_candidates"}
     bi_models = {key for key, n in manifest()["nodes"].items() if n["resource_type"] == "model" and n["schema"] == "bi"}
     assert set(exposures["bi_file"]["depends_on"]["nodes"]) == bi_models
     assert set(exposures["action_lists"]["depends_on"]["nodes"]) == {
         "model.chaxin.bi_mart_action_plan", "model.chaxin.bi_mart_survey_targets"}
-    assert exposures["completeness_report"]["depends_on"]["nodes"] == ["model.chaxin.bi_mart_completeness_gaps"]
+    assert exposures["completeness_report"]["depends_on"]["nodes"] == [
+        "model.chaxin.bi_mart_completeness_gaps", "model.chaxin.bi_mart_duplicate_candidates"]
+    assert exposures["alias_candidates"]["depends_on"]["nodes"] == ["model.chaxin.mart_duplicate_candidates"]
     assert all(e["owner"]["name"] and e["description"] for e in exposures.values())
 
 
