@@ -305,7 +305,7 @@ def cmd_aliases(args) -> int:
                       "then `chaxin run`")
         return 0
     table = Table("alias_name", "canonical_name", "score", "evidence",
-                  title=f"duplicate candidates: {len(rows)} pairs (confirm into the alias seed)")
+                  title=f"duplicate candidates: {len(rows)} pair{'' if len(rows) == 1 else 's'} (confirm into the alias seed)")
     for alias, canonical, note, score in rows:
         table.add_row(alias, canonical, f"{score:g}", note.split(": ", 1)[-1])
     console.print(table)
