@@ -304,8 +304,9 @@ def cmd_aliases(args) -> int:
                       "pairs that are one organisation, append them to dbt/seeds/organisation_aliases.csv, "
                       "then `chaxin run`")
         return 0
+    pairs = f"{len(rows)} pair{'' if len(rows) == 1 else 's'}"
     table = Table("alias_name", "canonical_name", "score", "evidence",
-                  title=f"duplicate candidates: {len(rows)} pair{'' if len(rows) == 1 else 's'} (confirm into the alias seed)")
+                  title=f"duplicate candidates: {pairs} (confirm into the alias seed)")
     for alias, canonical, note, score in rows:
         table.add_row(alias, canonical, f"{score:g}", note.split(": ", 1)[-1])
     console.print(table)
