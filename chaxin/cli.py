@@ -163,7 +163,7 @@ def _run(settings: Settings, job_name: str, what: str, dbt_vars: dict | None = N
         return None
     if "warehouse/working_file" in outcome.materialized:   # else the run changed nothing to show
         views.ledger(settings, run_id=outcome.run_id)
-    if any(failure.startswith("warehouse_models") for failure in outcome.failures):
+    if any(failure.startswith(("warehouse_models", "mart_models")) for failure in outcome.failures):
         console.print(f"the run's dbt log: {log_file}")
     return outcome
 
