@@ -14,30 +14,42 @@ from pathlib import Path
 import duckdb
 import psycopg
 
-# DuckDB's names of the types that raw uses (ingest/raw_schema.py) -> PostgreSQL's
-TYPES = {"VARCHAR": "text", "BIGINT": "bigint", "INTEGER": "integer", "TIMESTAMP": "timestamp"}
+# DuckDB's names of the types that raw (ingest/raw_schema.py) and enrichment use -> PostgreSQL's
+TYPES = {"VARCHAR": "text", "BIGINT": "bigint", "INTEGER": "integer", "TIMESTAMP": "timestamp",
+         "DOUBLE": "double precision", "FLOAT": "real", "BOOLEAN": "boolean"}
 
 
 def copy_raw(source: duckdb.DuckDBPyConnection, postgres_url: str) -> dict[str, int]:
     """Replace PostgreSQL's raw schema with that of the DuckDB warehouse open on source; rows
     copied per table."""
+    return copy_schema(source, postgres_url, "raw")
+
+
+def copy_enrichment(source: duckdb.DuckDBPyConnection, postgres_url: str) -> dict[str, int]:
+    """The enrichment tables too (also a stepping stone): Python computed them from DuckDB's stage-1
+    models, which equal PostgreSQL's, so one `dbt build` there can build the stage-2 models on them."""
+    return copy_schema(source, postgres_url, "enrichment")
+
+
+def copy_schema(source: duckdb.DuckDBPyConnection, postgres_url: str, schema: str) -> dict[str, int]:
+    """Replace a schema of PostgreSQL with the DuckDB warehouse's; rows copied per table."""
     copied = {}
     with psycopg.connect(postgres_url) as target, tempfile.TemporaryDirectory() as scratch:
         tables = [name for (name,) in source.execute(
             "select table_name from duckdb_tables() where database_name = current_database() "
-            "and schema_name = 'raw' order by table_name").fetchall()]
-        target.execute("drop schema if exists raw cascade")   # the bi views on raw go too; dbt remakes them
-        target.execute("create schema raw")
+            "and schema_name = ? order by table_name", [schema]).fetchall()]
+        target.execute(f"drop schema if exists {schema} cascade")   # views on it go too; dbt remakes them
+        target.execute(f"create schema {schema}")
         for table in tables:
             columns = source.execute(
                 "select column_name, data_type from duckdb_columns() where database_name = current_database() "
-                "and schema_name = 'raw' and table_name = ? order by column_index", [table]).fetchall()
-            target.execute(f"create table raw.{table} ("
+                "and schema_name = ? and table_name = ? order by column_index", [schema, table]).fetchall()
+            target.execute(f"create table {schema}.{table} ("
                            + ", ".join(f'"{name}" {TYPES[kind]}' for name, kind in columns) + ")")
             csv_file = Path(scratch) / f"{table}.csv"
-            source.execute(f"copy (select * from raw.{table}) to '{csv_file}' (format csv, header false)")
+            source.execute(f"copy (select * from {schema}.{table}) to '{csv_file}' (format csv, header false)")
             with target.cursor() as cursor:
-                with cursor.copy(f"copy raw.{table} from stdin (format csv)") as copy:
+                with cursor.copy(f"copy {schema}.{table} from stdin (format csv)") as copy:
                     copy.write(csv_file.read_bytes())
-                copied[table] = cursor.execute(f"select count(*) from raw.{table}").fetchone()[0]
+                copied[table] = cursor.execute(f"select count(*) from {schema}.{table}").fetchone()[0]
     return copied

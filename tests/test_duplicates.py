@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
@@ -72,8 +73,9 @@ def test_each_candidate_pair_is_two_clients_ordered_and_scored_by_its_evidence(d
 
 def test_aliases_out_writes_the_candidates_in_the_seeds_format(demo_built, tmp_path):
     con, _, settings = demo_built
-    out = tmp_path / "aliases.csv"
-    assert main(["aliases", "--warehouse", str(settings.warehouse), "--out", str(out)]) == 0
+    out, working = tmp_path / "aliases.csv", tmp_path / "warehouse.duckdb"
+    shutil.copyfile(settings.warehouse, working)   # the session's read-write connection holds the file
+    assert main(["aliases", "--warehouse", str(working), "--out", str(out)]) == 0
     with out.open(encoding="utf-8", newline="") as f:
         written = list(csv.reader(f))
     assert written[0] == SEED_HEADERS == ALIAS_SEED.read_text(encoding="utf-8").splitlines()[0].split(",")
