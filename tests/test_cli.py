@@ -111,8 +111,8 @@ def test_the_run_builds_the_warehouse_of_its_flag_not_of_the_environment(recorde
     try:   # every layer dbt writes (seeds, staging, ..., bi's views) is in the flag's file
         schemas = con.execute("""select schema_name from duckdb_tables() union
                                  select schema_name from duckdb_views() where not internal""").fetchall()
-        assert {s for (s,) in schemas} == {"raw", "seeds", "staging", "quarantine", "intermediate", "marts", "bi",
-                                           "meta"}   # meta.last_build: what the build was made from
+        assert {s for (s,) in schemas} == {"raw", "seeds", "staging", "quarantine", "intermediate", "enrichment",
+                                           "marts", "bi", "meta"}   # meta.last_build: what the build was made from
     finally:
         con.close()
 
