@@ -63,13 +63,21 @@ def action_list_rows(con: duckdb.DuckDBPyConnection, quarter: str) -> list[tuple
     with the reason a person reads: what to do, for whom, by when, and whether it is done."""
     actions, targets = action_plan(con, quarter), survey_targets(con, quarter)
     quarter_end = as_of_date(quarter)
-    rows = [(searcher or UNASSIGNED, client, "客户关系维护", action,
-             f"{TIER_ZH[tier]}的服务策略（按{int(origin[:4]) - 1}年分级）", origin, due, STATUS_ZH[status], done)
-            for searcher, client, action, tier, origin, due, status, done in actions]
+    rows = [(searcher or UNASSIGNED, client, "客户关系维护", action, _action_reason(tier, reason, origin), origin, due,
+             STATUS_ZH[status], done)
+            for searcher, client, action, tier, reason, origin, due, status, done in actions]
     rows += [(searcher or UNASSIGNED, client, "满意度调查", "发送满意度调查表", reason, quarter, quarter_end,
               STATUS_ZH["open"], None)
              for searcher, client, reason in targets]
     return rows
+
+
+def _action_reason(tier: str, reason: str | None, origin: str) -> str:
+    """The tier's strategy and the year it was tiered in, or why a client is visited beyond it
+    (an at-risk return visit: "重点用户，流失风险（at risk: p = 0.23）")."""
+    if reason:
+        return f"{TIER_ZH[tier]}，流失风险（{reason}）"
+    return f"{TIER_ZH[tier]}的服务策略（按{int(origin[:4]) - 1}年分级）"
 
 
 def write_action_list(con: duckdb.DuckDBPyConnection, quarter: str, path: Path) -> dict:

@@ -1,5 +1,5 @@
-"""STEPPING STONE, test-only (issue 13): copies the `raw` schema of a DuckDB warehouse into
-PostgreSQL, so that the same dbt project can be built on both targets and the marts compared.
+"""STEPPING STONE, test-only (issue 13): copies the `raw` and `enrichment` schemas of a DuckDB
+warehouse into PostgreSQL, so that the same dbt project can be built on both targets and the marts compared.
 The real ingest into PostgreSQL (ledger, one transaction per file, COPY) is issue 13 item 3 and
 replaces this module once ingest/load.py writes to either target.
 
@@ -16,40 +16,33 @@ import psycopg
 
 # DuckDB's names of the types that raw (ingest/raw_schema.py) and enrichment use -> PostgreSQL's
 TYPES = {"VARCHAR": "text", "BIGINT": "bigint", "INTEGER": "integer", "TIMESTAMP": "timestamp",
-         "DOUBLE": "double precision", "FLOAT": "real", "BOOLEAN": "boolean"}
+         "DOUBLE": "double precision"}
+# what dbt reads and does not build: the raw tables ingest writes, and the enrichment tables the
+# Dagster assets compute between dbt's stages (computed once, on DuckDB, and copied like raw)
+SCHEMAS = ("raw", "enrichment")
 
 
 def copy_raw(source: duckdb.DuckDBPyConnection, postgres_url: str) -> dict[str, int]:
-    """Replace PostgreSQL's raw schema with that of the DuckDB warehouse open on source; rows
-    copied per table."""
-    return copy_schema(source, postgres_url, "raw")
-
-
-def copy_enrichment(source: duckdb.DuckDBPyConnection, postgres_url: str) -> dict[str, int]:
-    """The enrichment tables too (also a stepping stone): Python computed them from DuckDB's stage-1
-    models, which equal PostgreSQL's, so one `dbt build` there can build the stage-2 models on them."""
-    return copy_schema(source, postgres_url, "enrichment")
-
-
-def copy_schema(source: duckdb.DuckDBPyConnection, postgres_url: str, schema: str) -> dict[str, int]:
-    """Replace a schema of PostgreSQL with the DuckDB warehouse's; rows copied per table."""
+    """Replace PostgreSQL's raw and enrichment schemas with those of the DuckDB warehouse open on
+    source; rows copied per table."""
     copied = {}
     with psycopg.connect(postgres_url) as target, tempfile.TemporaryDirectory() as scratch:
-        tables = [name for (name,) in source.execute(
-            "select table_name from duckdb_tables() where database_name = current_database() "
-            "and schema_name = ? order by table_name", [schema]).fetchall()]
-        target.execute(f"drop schema if exists {schema} cascade")   # views on it go too; dbt remakes them
-        target.execute(f"create schema {schema}")
-        for table in tables:
-            columns = source.execute(
-                "select column_name, data_type from duckdb_columns() where database_name = current_database() "
-                "and schema_name = ? and table_name = ? order by column_index", [schema, table]).fetchall()
-            target.execute(f"create table {schema}.{table} ("
-                           + ", ".join(f'"{name}" {TYPES[kind]}' for name, kind in columns) + ")")
-            csv_file = Path(scratch) / f"{table}.csv"
-            source.execute(f"copy (select * from {schema}.{table}) to '{csv_file}' (format csv, header false)")
-            with target.cursor() as cursor:
-                with cursor.copy(f"copy {schema}.{table} from stdin (format csv)") as copy:
-                    copy.write(csv_file.read_bytes())
-                copied[table] = cursor.execute(f"select count(*) from {schema}.{table}").fetchone()[0]
+        for schema in SCHEMAS:
+            tables = [name for (name,) in source.execute(
+                "select table_name from duckdb_tables() where database_name = current_database() "
+                "and schema_name = ? order by table_name", [schema]).fetchall()]
+            target.execute(f"drop schema if exists {schema} cascade")   # the bi views on it go too; dbt remakes them
+            target.execute(f"create schema {schema}")
+            for table in tables:
+                columns = source.execute(
+                    "select column_name, data_type from duckdb_columns() where database_name = current_database() "
+                    "and schema_name = ? and table_name = ? order by column_index", [schema, table]).fetchall()
+                target.execute(f"create table {schema}.{table} ("
+                               + ", ".join(f'"{name}" {TYPES[kind]}' for name, kind in columns) + ")")
+                csv_file = Path(scratch) / f"{schema}.{table}.csv"
+                source.execute(f"copy (select * from {schema}.{table}) to '{csv_file}' (format csv, header false)")
+                with target.cursor() as cursor:
+                    with cursor.copy(f"copy {schema}.{table} from stdin (format csv)") as copy:
+                        copy.write(csv_file.read_bytes())
+                    copied[table] = cursor.execute(f"select count(*) from {schema}.{table}").fetchone()[0]
     return copied

@@ -97,10 +97,10 @@ def completeness_counts(con: duckdb.DuckDBPyConnection, grain: str = "five_year"
 
 
 def action_plan(con: duckdb.DuckDBPyConnection, quarter: str) -> Rows:
-    """(searcher, display_name, action_zh, tier, origin_period_key, due_date, status, done_date) of a
-    quarter's actions, by searcher and due date."""
+    """(searcher, display_name, action_zh, tier, reason, origin_period_key, due_date, status, done_date) of
+    a quarter's actions, by searcher and due date."""
     return _rows(con, """
-        select searcher, display_name, action_zh, tier, origin_period_key, due_date, status, done_date
+        select searcher, display_name, action_zh, tier, reason, origin_period_key, due_date, status, done_date
         from bi_mart_action_plan where period_key = ?
         order by searcher, due_date, display_name
     """, quarter)
@@ -209,6 +209,27 @@ def rising_directions(con: duckdb.DuckDBPyConnection, year: int, n_industries: i
         where d.year = ? and d.growth_rank <= ?
         order by main_industries.n desc, d.industry, d.growth_rank
     """, year, n_industries, year, n_keywords)
+
+
+def retention(con: duckdb.DuckDBPyConnection, grain: str, period_key: str) -> Rows:
+    """(previous_tier, n_active_before, n_retained, n_lost, churn_rate, n_won_back, n_new) of a period,
+    the tiers first, then 'none' and 'all'."""
+    return _rows(con, """
+        select previous_tier, n_active_before, n_retained, n_lost, churn_rate, n_won_back, n_new
+        from bi_mart_retention where grain = ? and period_key = ?
+        order by case previous_tier when 'key' then 1 when 'potential_key' then 2 when 'general' then 3
+                                    when 'none' then 4 else 5 end
+    """, grain, period_key)
+
+
+def at_risk_clients(con: duckdb.DuckDBPyConnection, year: int) -> Rows:
+    """(display_name, tier, p_active_next_year, expected_commissions, days_since_last_commission) of the
+    key and potential_key clients at risk at the end of a year, the least likely to return first."""
+    return _rows(con, """
+        select display_name, tier, p_active_next_year, expected_commissions, days_since_last_commission
+        from bi_mart_client_outlook join bi_dim_client using (client_id)
+        where year = ? and is_at_risk order by p_active_next_year, display_name
+    """, year)
 
 
 def recommended_products(con: duckdb.DuckDBPyConnection) -> Rows:

@@ -92,6 +92,8 @@ final as (
         coalesce(this_year.tier, 'none') as tier,
         coalesce(this_year.loyalty_points, 0) as loyalty_points,
         coalesce(this_year.loyalty_points, 0) - coalesce(last_year.loyalty_points, 0) as loyalty_change,
+        this_year.mean_recognition,
+        this_year.mean_cooperation,
         coalesce(latest_measures.rd_points, 0) as rd_points,
         satisfaction.csat,
         coalesce(satisfaction.n_dissatisfied, 0) as n_dissatisfied,
