@@ -23,7 +23,7 @@ from chaxin.settings import BadSetting, Settings
 from warehouse.dbt_project import DBT_PROJECT_DIR
 
 from .conftest import rows
-from .postgres_raw import copy_enrichment, copy_raw
+from .postgres_raw import copy_raw
 
 DBT = Path(sys.executable).with_name("dbt")
 
@@ -94,7 +94,6 @@ def test_demo_marts_equal_on_postgres(demo_built, postgres_url, tmp_path):
     con, *_ = demo_built
     url = fresh_database(postgres_url, "demo")
     copied = copy_raw(con, url)
-    copy_enrichment(con, url)
     assert copied["commissions"] == rows(con, "select count(*) from raw.commissions")[0][0]
     build_on_postgres(url, tmp_path)
     marts = assert_same_marts(con, url)
@@ -126,7 +125,6 @@ def test_second_seed_marts_equal_on_postgres(tmp_path, postgres_url):
     url = fresh_database(postgres_url, "second_seed")
     with closing(connect(settings.warehouse, read_only=True)) as con:
         copy_raw(con, url)
-        copy_enrichment(con, url)
         build_on_postgres(url, tmp_path)
         marts = assert_same_marts(con, url)
     assert sum(counts.total() for _, counts in marts.values()) > 10_000
