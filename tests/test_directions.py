@@ -61,7 +61,7 @@ def test_a_recommendation_names_the_clients_direction(demo_built):
                          where r.rules like '%recent_project_approval%'""")
     assert fired
     for reason, direction, top, n, since in fired:
-        assert direction == f"{top} — {n} commissions since {since}"
+        assert direction == f"{top} — {n} commission{'' if n == 1 else 's'} since {since}"
         assert f"a field-trend analysis of {direction} supports the next proposal" in reason
 
 

@@ -111,8 +111,9 @@ peer_products as (
 directions as (
     select
         client_id,
-        top_direction || ' — ' || cast(top_direction_n_commissions as varchar) || ' commissions since '
-            || cast(top_direction_since as varchar) as direction
+        top_direction || ' — ' || cast(top_direction_n_commissions as varchar)
+            || case when top_direction_n_commissions = 1 then ' commission' else ' commissions' end
+            || ' since ' || cast(top_direction_since as varchar) as direction
     from clients
     where top_direction_n_commissions >= 1
 ),
