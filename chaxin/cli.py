@@ -51,6 +51,7 @@ def parser() -> Parser:
                        ("status", "ingested files, quarantine counts and the latest run's checks"),
                        ("actions", "a quarter's action list and survey targets for service staff"),
                        ("quality", "a period's completeness report: the enterprise clients that lack something"),
+                       ("aliases", "duplicate client candidates in the alias seed's format, for staff to confirm"),
                        ("report", "a period's HTML report: tiers, transitions, source mix, satisfaction, value")):
         p = sub.add_parser(name, help=text, description=text)
         p.add_argument("--inbox", help="the folder of export files (CHAXIN_INBOX; default data/inbox)")
@@ -69,6 +70,10 @@ def parser() -> Parser:
         if name == "quality":
             p.add_argument("--period", required=True, help="2010Q4, 2010 or a Five-Year Plan such as 2006-2010")
             p.add_argument("--out", help="write an XLSX with Chinese headers instead of printing")
+        if name == "aliases":
+            p.add_argument("--out", help="write a CSV in the format of dbt/seeds/organisation_aliases.csv")
+            p.add_argument("--min-score", type=float, default=0.0,
+                           help="only candidates scoring at least this (0-100; default 0: every candidate)")
 
     text = "let a read-only role read the published bi schema on the station server, and nothing else"
     grant = sub.add_parser("grant-bi", help=text, description=text + " (created NOLOGIN if missing)")
@@ -166,7 +171,7 @@ def _run(settings: Settings, job_name: str, what: str, dbt_vars: dict | None = N
         return None
     if "warehouse/working_file" in outcome.materialized:   # else the run changed nothing to show
         views.ledger(settings, run_id=outcome.run_id)
-    if any(failure.startswith("warehouse_models") for failure in outcome.failures):
+    if any(failure.startswith(("warehouse_models", "mart_models")) for failure in outcome.failures):
         console.print(f"the run's dbt log: {log_file}")
     return outcome
 
@@ -255,23 +260,63 @@ def cmd_status(args) -> int:
 def cmd_quality(args) -> int:
     settings = _settings(args)
     period, out, bi = _period(args.period), _writable(args.out), _published(settings)
-    from reports.service_lists import COMPLETENESS_HEADERS, completeness_rows
+    from reports.service_lists import COMPLETENESS_HEADERS, completeness_rows, completeness_sheets
     from reports.xlsx import write_workbook
     from warehouse import connect
 
     con = connect(bi, read_only=True)
     try:
         rows = completeness_rows(con, period)
+        sheets = completeness_sheets(con, [period]) if out else {}
     finally:
         con.close()
     if out:
         with _writing(out):
-            write_workbook(out, {period: (COMPLETENESS_HEADERS, rows)})
+            write_workbook(out, sheets)
         console.print(f"{len(rows)} incomplete enterprise clients of {period} written to {out}")
         return 0
     table = Table(*COMPLETENESS_HEADERS[:4], title=f"completeness {period}: {len(rows)} enterprise clients to complete")
     for row in rows:
         table.add_row(*(str(v) if v is not None else "" for v in row[:4]))
+    console.print(table)
+    return 0
+
+
+def cmd_aliases(args) -> int:
+    settings = _settings(args)
+    out = _writable(args.out)
+    if not 0 <= args.min_score <= 100:
+        raise UsageError(f"--min-score {args.min_score:g} is not a score: give 0 to 100")
+    if not settings.warehouse.exists():
+        raise UsageError(f"no warehouse at {settings.warehouse} yet: run `chaxin run` first")
+    import duckdb
+
+    from reports.alias_candidates import write_alias_rows
+    from warehouse import connect
+    from warehouse.reads import alias_candidates
+
+    try:   # the working file, read-only: the evidence names contacts, which the BI file never holds
+        con = connect(settings.warehouse, read_only=True)
+    except duckdb.IOException as e:
+        raise UsageError(f"cannot read {settings.warehouse} ({str(e).splitlines()[0]})") from None
+    try:
+        rows = alias_candidates(con, args.min_score)
+    finally:
+        con.close()
+    if rows is None:
+        raise UsageError(f"the warehouse {settings.warehouse} has no duplicate candidates yet: run `chaxin run`")
+    if out:
+        with _writing(out):
+            write_alias_rows(rows, out)
+        console.print(f"{len(rows)} duplicate candidates written to {out} in the alias seed's format: keep the "
+                      "pairs that are one organisation, append them to dbt/seeds/organisation_aliases.csv, "
+                      "then `chaxin run`")
+        return 0
+    pairs = f"{len(rows)} pair{'' if len(rows) == 1 else 's'}"
+    table = Table("alias_name", "canonical_name", "score", "evidence",
+                  title=f"duplicate candidates: {pairs} (confirm into the alias seed)")
+    for alias, canonical, note, score in rows:
+        table.add_row(alias, canonical, f"{score:g}", note.split(": ", 1)[-1])
     console.print(table)
     return 0
 
@@ -344,7 +389,7 @@ def cmd_grant_bi(args) -> int:
 
 
 COMMANDS = {"demo": cmd_demo, "ingest": cmd_ingest, "run": cmd_run, "status": cmd_status, "actions": cmd_actions,
-            "quality": cmd_quality, "report": cmd_report, "grant-bi": cmd_grant_bi}
+            "quality": cmd_quality, "aliases": cmd_aliases, "report": cmd_report, "grant-bi": cmd_grant_bi}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,7 +1,7 @@
 """What can be run: everything unpartitioned, ingest alone, dbt alone, and a quarter with its review."""
 from dagster import AssetSelection, define_asset_job
 
-from .assets import REVIEWS, WAREHOUSE_ASSETS, raw_families, warehouse_models, working_file
+from .assets import DBT_ASSETS, REVIEWS, WAREHOUSE_ASSETS, raw_families, working_file
 from .partitions import PARTITIONS
 
 warehouse_job = define_asset_job(
@@ -9,7 +9,7 @@ warehouse_job = define_asset_job(
     description="Ingest the inbox, build and test the warehouse, publish the BI file.")
 ingest_job = define_asset_job("ingest_job", selection=AssetSelection.assets(raw_families, working_file),
                               description="Load new inbox files into raw only.")
-transform_job = define_asset_job("transform_job", selection=AssetSelection.assets(warehouse_models, working_file),
+transform_job = define_asset_job("transform_job", selection=AssetSelection.assets(*DBT_ASSETS, working_file),
                                  description="dbt build only (after an ingest).")
 quarterly_job = define_asset_job(
     "quarterly_job", selection=AssetSelection.assets(*WAREHOUSE_ASSETS, REVIEWS["quarter"]),

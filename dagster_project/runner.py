@@ -46,8 +46,8 @@ def run_job(settings: Settings, job_name: str = "warehouse_job", *, instance: Da
     job = defs.resolve_job_def(job_name)
     run_config = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}   # the caller reports
     if (dbt_vars or full_refresh) and job_name in ("warehouse_job", "transform_job", "quarterly_job"):
-        run_config["ops"] = {"warehouse_models": {"config": {"dbt_vars": dbt_vars or {},
-                                                             "full_refresh": full_refresh}}}
+        stage = {"config": {"dbt_vars": dbt_vars or {}, "full_refresh": full_refresh}}
+        run_config["ops"] = {"warehouse_models": stage, "mart_models": stage}   # both dbt stages alike
     with contextlib.ExitStack() as stack:
         if log_file is not None:
             log_file.parent.mkdir(parents=True, exist_ok=True)

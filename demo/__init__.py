@@ -22,8 +22,9 @@ def write_demo_inbox(inbox: Path, commissions: int | None = None, seed: int = DE
     rng = np.random.default_rng(seed)
     scale = 1.0 if commissions is None else commissions / SCALE_ONE_COMMISSIONS
     station = build_station(rng, scale)
-    counts = write_commissions(rng, commission_rows(rng, station), inbox)
+    churned = set(station.commissions.commission_no[station.commissions.churned])
+    counts = write_commissions(rng, commission_rows(rng, station), inbox, churned)
     counts.update(write_satellites(rng, station, inbox))
     counts["clients"] = len(station.clients)
-    counts["commissions"] = len(station.commissions)
+    counts["commissions"] = len(station.commissions) - len(churned)
     return counts

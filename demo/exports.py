@@ -76,7 +76,9 @@ def commission_rows(rng, station: Station) -> pd.DataFrame:
     return rows
 
 
-def write_commissions(rng, rows: pd.DataFrame, inbox: Path) -> dict[str, int]:
+def write_commissions(rng, rows: pd.DataFrame, inbox: Path, churned: set[str] = frozenset()) -> dict[str, int]:
+    """The commission exports; the churned commissions (station._churn) are left out of the 2011-2015
+    one after its last draw, so that every other value is drawn as before."""
     year = rows.commission_date.dt.year
     early, middle, late = rows[year <= 2008].copy(), rows[year.between(2009, 2010)].copy(), rows[year >= 2011].copy()
 
@@ -104,6 +106,7 @@ def write_commissions(rng, rows: pd.DataFrame, inbox: Path) -> dict[str, int]:
     late = pd.concat([stale_copy, late], ignore_index=True)
     late = _with_bad_rows(rng, late, "late")
     _date_columns(rng, late, {"iso": 0.6, "slash": 0.2, "compact": 0.2})
+    late = late[~late.commission_no.isin(churned)]
     late.to_csv(inbox / FILES["late"], index=False, encoding="utf-8-sig")
 
     shutil.copyfile(inbox / FILES["early"], inbox / FILES["copy"])

@@ -52,6 +52,7 @@ def write_satellites(rng, station: Station, inbox: Path) -> dict[str, int]:
         "渠道": fb.channel, "意见": fb.comment,
     })
     frame = _bad(frame, {"编号": None}, {"满意度": "还行"})
+    frame = frame[~np.r_[fb.churned.to_numpy(), [False, False]]]     # feedback on commissions never made
     frame.to_csv(inbox / "20160110_报告反馈.csv", index=False, encoding="utf-8-sig")
     counts["feedback"] = len(frame)
 

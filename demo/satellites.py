@@ -88,6 +88,8 @@ def feedback(rng, commissions: pd.DataFrame) -> pd.DataFrame:
     f = done[["commission_no", "client", "completed_date"]].reset_index(drop=True)
     m = len(f)
     f["rating"] = rng.choice(["满意", "基本满意", "不满意"], m, p=[0.7, 0.2, 0.1])
+    f.loc[done.unhappy.to_numpy(), "rating"] = "不满意"    # after 2010 only (station._churn)
+    f["churned"] = done.churned.to_numpy()               # left out of the file, after the draws
     f["feedback_date"] = np.where(rng.random(m) < 0.7,
                                   f.completed_date + pd.to_timedelta(rng.integers(1, 20, m), unit="D"), pd.NaT)
     f["channel"] = rng.choice(["平台", "电话", "邮件"], m, p=[0.6, 0.25, 0.15])

@@ -38,6 +38,10 @@ RENAMED = [
 ]
 ERA1, ERA2 = (2006, 2010), (2011, 2015)
 SCALE_ONE_COMMISSIONS = 4_510  # --commissions N scales the roster by N / this (measured at 1 M)
+# Churn after 2010 (the outlook model's signal, SPEC §5 outlook): a client whose searchers rated a
+# year's work low (mean recognition and cooperation below UNHAPPY_BELOW) leaves after that year with
+# P_LEAVE_UNHAPPY, its feedback that year 不满意; any other client leaves with P_LEAVE.
+UNHAPPY_BELOW, P_LEAVE_UNHAPPY, P_LEAVE = 2.5, 0.6, 0.05
 
 
 @dataclass
@@ -148,7 +152,31 @@ def _commissions(rng, clients: pd.DataFrame) -> pd.DataFrame:
     seq = cm.groupby(year).cumcount().to_numpy() + 1
     cm["commission_no"] = [f"CX{y}{s:06d}" for y, s in zip(year, seq)]
     cm["referred_by"] = _referrals(rng, clients, cm)
+    # Its own generator, spawned: the draws of everything else (and so the 2006-2010 figures) stay put.
+    cm["churned"], cm["unhappy"] = _churn(np.random.default_rng(rng.bit_generator.seed_seq.spawn(1)[0]), cm)
     return cm
+
+
+def _churn(rng, cm: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Which commissions after 2010 never happen (the client left before) and which were rated 不满意.
+    The rows stay in the station (the exports draw as before) and are left out of the files."""
+    year = cm.commission_date.dt.year.to_numpy()
+    counted = (cm.status != "cancelled").to_numpy()
+    rating = cm[["recognition", "cooperation"]].astype(float).mean(axis=1).to_numpy()   # NaN: unrated
+    churned, unhappy = np.zeros(len(cm), bool), np.zeros(len(cm), bool)
+    clients = np.sort(cm.client.unique())
+    left = pd.Series(False, index=clients)
+    draws = rng.random((ERA2[1] - ERA2[0], len(clients)))
+    for i, y in enumerate(range(ERA2[0], ERA2[1])):
+        active = counted & (year == y) & ~churned
+        mean = pd.Series(rating[active]).groupby(cm.client.to_numpy()[active]).mean()
+        low = mean[mean < UNHAPPY_BELOW].index
+        unhappy |= active & cm.client.isin(low).to_numpy()
+        p = pd.Series(P_LEAVE, index=mean.index).where(~mean.index.isin(low), P_LEAVE_UNHAPPY)
+        leaving = p.index[draws[i][np.searchsorted(clients, p.index)] < p.to_numpy()]
+        left[leaving] = True
+        churned |= (year > y) & cm.client.isin(left[left].index).to_numpy()
+    return churned, unhappy
 
 
 def _referrals(rng, clients, cm) -> np.ndarray:

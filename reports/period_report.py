@@ -1,7 +1,8 @@
 """The period report: one self-contained HTML page per period (plotly.js inlined, no network at
 view time) with the paper's views of the station — tiers, transitions, source mix, loyalty
-against R&D, satisfaction over time, value clients and recommended services. Every number on
-the page is read from the published BI file."""
+against R&D, satisfaction over time, retention and churn per tier, the key clients at risk,
+value clients, the rising R&D directions of the main industries and recommended services. Every
+number on the page is read from the published BI file."""
 from __future__ import annotations
 
 import datetime as dt
@@ -21,6 +22,7 @@ from .service_lists import NATURE_ZH, TIER_ZH
 TIER_COLOURS = {"key": "#c00000", "potential_key": "#ed7d31", "general": "#4472c4"}
 CHART_WIDTH = 700      # px: fits the printable width of A4 portrait, so a printed chart is never cut
 FIRST_TIER = "新增"     # a client without a tier in the previous period
+RETENTION_ZH = {"none": "上期无等级", "all": "全部客户"}   # mart_retention's buckets beyond the tiers
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
                         autoescape=select_autoescape(["html"]))
 
@@ -61,7 +63,14 @@ def _render(con, grain: str, key: str, window: str) -> str:
     satisfaction = reads.satisfaction_until(con, "quarter" if grain == "quarter" else "year",
                                             key[-4:] if grain == "five_year" else key)
     value = reads.top_value_clients(con, grain, key, limit=10)
+    retention = [(RETENTION_ZH.get(tier, TIER_ZH.get(tier)), *rest) for tier, *rest in reads.retention(con, grain, key)]
+    end = parse_period_key(key)[2]     # the outlook at the end of the last year closed by the period's end
+    outlook_year = end.year if (end.month, end.day) == (12, 31) else end.year - 1
+    at_risk = [(name, TIER_ZH[tier], *rest) for name, tier, *rest in reads.at_risk_clients(con, outlook_year)]
     recommended = reads.recommended_products(con)
+    directions_year = int(key[-4:] if grain == "five_year" else key[:4])   # the period's last year
+    directions = reads.rising_directions(con, directions_year) if reads.has_table(
+        con, "bi_mart_research_directions") else []
     published_at = reads.published_at(con)
     loyalty_high, rd_strong = reads.quadrant_thresholds(con)
 
@@ -72,6 +81,7 @@ def _render(con, grain: str, key: str, window: str) -> str:
         "source_mix": _figure(go.Pie(labels=[m[0] for m in mix], values=[m[1] for m in mix], hole=0.4)),
         "loyalty_rd": _scatter(points, loyalty_high, rd_strong),
         "satisfaction": _satisfaction(satisfaction),
+        "retention": _retention(retention),
         "recommendations": _figure(go.Bar(x=[r[1] for r in recommended], y=[r[0] for r in recommended],
                                           orientation="h")),
     }
@@ -80,7 +90,9 @@ def _render(con, grain: str, key: str, window: str) -> str:
         plotly_js=get_plotlyjs(), figures=figures,
         tiers=[(t, TIER_ZH[t], tiers.get(t, 0)) for t in TIER_ZH], tiered_total=sum(tiers.values()),
         transitions=transitions, previous_period=previous, source_mix=mix, value_clients=value,
+        retention=retention, at_risk=at_risk, outlook_year=outlook_year,
         recommendations_as_of=recommended[0][2] if recommended else "",
+        directions=directions, directions_year=directions_year,
     )
 
 
@@ -120,3 +132,13 @@ def _satisfaction(rows) -> str:
                    go.Scatter(x=periods, y=[r[2] for r in rows], name="NPS (%)", yaxis="y2"),
                    yaxis=dict(title="CSAT", range=[0, 1]),
                    yaxis2=dict(title="NPS", overlaying="y", side="right", range=[-100, 100]))
+
+
+def _retention(rows) -> str:
+    """Per tier of the previous period: its clients retained and lost, the churn rate on the bar."""
+    tiers = [r[0] for r in rows if r[1]]
+    shown = [r for r in rows if r[1]]
+    return _figure(go.Bar(x=tiers, y=[r[2] for r in shown], name="保持 retained", marker_color="#4472c4"),
+                   go.Bar(x=tiers, y=[r[3] for r in shown], name="流失 lost", marker_color="#c00000",
+                          text=[f"流失率 {r[4]:.0%}" for r in shown], textposition="outside"),
+                   barmode="stack", yaxis_title="clients active in the previous period")

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.periods import parse_period_key
-from warehouse.reads import action_plan, completeness_gaps, survey_targets
+from warehouse.reads import action_plan, completeness_gaps, has_table, survey_targets
 
 from .xlsx import write_workbook
 
@@ -22,6 +22,17 @@ def completeness_rows(con: duckdb.DuckDBPyConnection, period_key: str) -> list[t
     """The enterprise clients of a period that are not complete, and a mark under each gap."""
     return [(*row[:3], _labels(row[3]), *(MARK if lacks else "" for lacks in row[4:]))
             for row in completeness_gaps(con, period_key)]
+
+
+def completeness_sheets(con: duckdb.DuckDBPyConnection, period_keys: list[str]) -> dict:
+    """The completeness report's sheets: one per period, then the duplicate candidates (a client
+    under two names is incomplete twice over), when the BI file has them."""
+    from .alias_candidates import DUPLICATES_SHEET, duplicate_sheet
+
+    sheets = {period: (COMPLETENESS_HEADERS, completeness_rows(con, period)) for period in period_keys}
+    if has_table(con, "bi_mart_duplicate_candidates"):
+        sheets[DUPLICATES_SHEET] = duplicate_sheet(con)
+    return sheets
 
 
 def _labels(missing_attributes: str) -> str:
@@ -52,13 +63,21 @@ def action_list_rows(con: duckdb.DuckDBPyConnection, quarter: str) -> list[tuple
     with the reason a person reads: what to do, for whom, by when, and whether it is done."""
     actions, targets = action_plan(con, quarter), survey_targets(con, quarter)
     quarter_end = as_of_date(quarter)
-    rows = [(searcher or UNASSIGNED, client, "客户关系维护", action,
-             f"{TIER_ZH[tier]}的服务策略（按{int(origin[:4]) - 1}年分级）", origin, due, STATUS_ZH[status], done)
-            for searcher, client, action, tier, origin, due, status, done in actions]
+    rows = [(searcher or UNASSIGNED, client, "客户关系维护", action, _action_reason(tier, reason, origin), origin, due,
+             STATUS_ZH[status], done)
+            for searcher, client, action, tier, reason, origin, due, status, done in actions]
     rows += [(searcher or UNASSIGNED, client, "满意度调查", "发送满意度调查表", reason, quarter, quarter_end,
               STATUS_ZH["open"], None)
              for searcher, client, reason in targets]
     return rows
+
+
+def _action_reason(tier: str, reason: str | None, origin: str) -> str:
+    """The tier's strategy and the year it was tiered in, or why a client is visited beyond it
+    (an at-risk return visit: "重点用户，流失风险（at risk: p = 0.23）")."""
+    if reason:
+        return f"{TIER_ZH[tier]}，流失风险（{reason}）"
+    return f"{TIER_ZH[tier]}的服务策略（按{int(origin[:4]) - 1}年分级）"
 
 
 def write_action_list(con: duckdb.DuckDBPyConnection, quarter: str, path: Path) -> dict:

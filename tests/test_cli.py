@@ -111,8 +111,8 @@ def test_the_run_builds_the_warehouse_of_its_flag_not_of_the_environment(recorde
     try:   # every layer dbt writes (seeds, staging, ..., bi's views) is in the flag's file
         schemas = con.execute("""select schema_name from duckdb_tables() union
                                  select schema_name from duckdb_views() where not internal""").fetchall()
-        assert {s for (s,) in schemas} == {"raw", "seeds", "staging", "quarantine", "intermediate", "marts", "bi",
-                                           "meta"}   # meta.last_build: what the build was made from
+        assert {s for (s,) in schemas} == {"raw", "seeds", "staging", "quarantine", "intermediate", "enrichment",
+                                           "marts", "bi", "meta"}   # meta.last_build: what the build was made from
     finally:
         con.close()
 
@@ -121,6 +121,7 @@ def test_the_run_builds_the_warehouse_of_its_flag_not_of_the_environment(recorde
     (["status"], "checks: "),
     (["actions", "--quarter", "2010Q4"], "行动清单 action plan 2010Q4"),
     (["quality", "--period", "2006-2010"], "completeness 2006-2010"),
+    (["aliases"], "duplicate candidates: "),
     (["report", "--period", "2010"], "report written"),
 ])
 def test_reading_commands_load_neither_dagster_nor_dbt_nor_great_expectations(recorded, argv, says, tmp_path):

@@ -88,7 +88,8 @@ def test_the_bi_file_carries_the_comments(built):
             where database_name = current_database() and schema_name = 'main'""").fetchall()}
         tables = dict(bi.execute("select table_name, comment from duckdb_tables() "
                                  "where database_name = current_database()").fetchall())
-    assert len(columns) > 140 and len(tables) == 14       # 12 bi views, bi_settings, _published
+    # 17 bi views (with retention, outlook, duplicate candidates, research directions) and _published
+    assert len(columns) > 140 and len(tables) == 18
     assert [key for key, comment in columns.items() if not CJK.search(comment or "")] == []
     assert [table for table, comment in tables.items() if not CJK.search(comment or "")] == []
     assert "重点用户" in columns[("bi_mart_tier_summary", "tier")]
@@ -102,12 +103,14 @@ def test_the_bi_file_carries_the_comments(built):
 
 def test_exposures_end_the_lineage_where_people_look():
     exposures = {e["name"]: e for e in manifest()["exposures"].values()}
-    assert set(exposures) == {"bi_file", "action_lists", "period_report", "completeness_report"}
+    assert set(exposures) == {"bi_file", "action_lists", "period_report", "completeness_report", "alias_candidates"}
     bi_models = {key for key, n in manifest()["nodes"].items() if n["resource_type"] == "model" and n["schema"] == "bi"}
     assert set(exposures["bi_file"]["depends_on"]["nodes"]) == bi_models
     assert set(exposures["action_lists"]["depends_on"]["nodes"]) == {
         "model.chaxin.bi_mart_action_plan", "model.chaxin.bi_mart_survey_targets"}
-    assert exposures["completeness_report"]["depends_on"]["nodes"] == ["model.chaxin.bi_mart_completeness_gaps"]
+    assert exposures["completeness_report"]["depends_on"]["nodes"] == [
+        "model.chaxin.bi_mart_completeness_gaps", "model.chaxin.bi_mart_duplicate_candidates"]
+    assert exposures["alias_candidates"]["depends_on"]["nodes"] == ["model.chaxin.mart_duplicate_candidates"]
     assert all(e["owner"]["name"] and e["description"] for e in exposures.values())
 
 

@@ -110,3 +110,17 @@ def test_runs_rebuild_what_changed(tmp_path):
     assert {key for key in outcome.materialized if key.split("/")[0] in ("staging", "intermediate", "marts", "bi")} \
         == {"marts/mart_tier_summary", "bi/bi_mart_tier_summary", "marts/fct_client_period", "bi/published_file"}
     assert plan(settings, harsh, project_dir=project).up_to_date
+
+
+def test_a_rebuilt_input_of_an_enrichment_rebuilds_it_and_what_reads_it():
+    """dbt's graph cannot see that enrichment.client_outlook is computed from mart_outlook_features:
+    what_to_rebuild adds the enrichment asset and every model downstream of its source."""
+    import json
+
+    from warehouse.build_state import with_enrichments
+
+    manifest = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text(encoding="utf-8"))
+    assert with_enrichments({("marts", "mart_outlook_features")}, manifest) == {
+        ("marts", "mart_outlook_features"), ("enrichment", "client_outlook"), ("marts", "mart_client_outlook"),
+        ("bi", "bi_mart_client_outlook"), ("marts", "mart_action_plan"), ("bi", "bi_mart_action_plan")}
+    assert with_enrichments({("marts", "mart_tier_summary")}, manifest) == {("marts", "mart_tier_summary")}

@@ -149,9 +149,15 @@ def test_an_action_list_is_as_of_its_quarters_last_day(demo_built):
     listed = rows(con, """
         select plan.period_key, plan.as_of_date, plan.due_date, plan.status, plan.done_date,
                (select min(a.activity_date) from intermediate.int_activities_identified as a
-                join seeds.strategies as s on s.action = plan.strategy_action and s.tier = plan.tier
+                join (select action, tier, cadence, activity_type from seeds.strategies
+                      union all   -- SPEC §5 outlook: an at-risk client's return visit, from the next quarter on
+                      select 'at_risk_return_visit', tier, 'at_risk', 'return_visit'
+                      from (values ('key'), ('potential_key')) as at_risk (tier)) as s
+                    on s.action = plan.strategy_action and s.tier = plan.tier
                 where a.client_id = plan.client_id and a.activity_type = s.activity_type
                   and a.activity_date >= case when s.cadence = 'yearly' then make_date(cast(left(plan.origin_period_key, 4) as int), 1, 1)
+                                              when s.cadence = 'at_risk' then (select start_date from intermediate.int_periods_spined
+                                                  where grain = 'quarter' and previous_period_key = plan.origin_period_key)
                                               else (select start_date from intermediate.int_periods_spined
                                                     where grain = 'quarter' and period_key = plan.origin_period_key) end) as first_activity
         from marts.mart_action_plan as plan""")

@@ -27,6 +27,7 @@ from .writer import Holder, interrupted
 TABLE = "meta.last_build"
 PROJECT_PARTS = ("models", "macros", "seeds", "data-tests", "dbt_project.yml")
 PROJECT_CODE = Path(__file__).with_name("dbt_functions.py")   # the Arrow NFKC function staging calls
+ENRICHMENT_CODE = Path(__file__).parent.parent / "enrichment"  # the Python tables between dbt's stages
 
 
 def project_fingerprint(project_dir: Path = DBT_PROJECT_DIR) -> str:
@@ -34,7 +35,8 @@ def project_fingerprint(project_dir: Path = DBT_PROJECT_DIR) -> str:
     digest = hashlib.sha256()
     files = [p for part in PROJECT_PARTS for p in sorted((project_dir / part).rglob("*"))
              if p.is_file()] if project_dir.is_dir() else []
-    for name, path in [*((p.relative_to(project_dir).as_posix(), p) for p in files), ("nfkc", PROJECT_CODE)]:
+    code = [("nfkc", PROJECT_CODE), *((f"enrichment/{p.name}", p) for p in sorted(ENRICHMENT_CODE.glob("*.py")))]
+    for name, path in [*((p.relative_to(project_dir).as_posix(), p) for p in files), *code]:
         digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
@@ -164,4 +166,26 @@ def what_to_rebuild(plan: Plan, dbt_vars: dict | None) -> tuple[list[tuple[str, 
         relations = modified_relations(plan.last.manifest, dbt_vars)
     except StateUnknown as e:
         return None, f"dbt cannot compare the project with the last build ({e}): rebuilding everything"
+    relations = with_enrichments(relations, json.loads(plan.last.manifest))
     return sorted(relations) or None, f"the dbt project changed: {len(relations)} models and seeds to rebuild"
+
+
+def with_enrichments(relations: set[tuple[str, str]], manifest: dict) -> set[tuple[str, str]]:
+    """dbt's graph does not see that an enrichment table is computed from stage-1 models: when one
+    it reads is rebuilt, so is the table (its asset) and every model downstream of its source."""
+    from enrichment import ENRICHMENTS, SCHEMA
+
+    nodes, children = manifest["nodes"], manifest["child_map"]
+    for spec in ENRICHMENTS.values():
+        if not relations & set(spec.reads):
+            continue
+        relations = relations | {(SCHEMA, spec.table)}
+        todo = [u for u in manifest["sources"] if manifest["sources"][u]["source_name"] == SCHEMA
+                and manifest["sources"][u]["name"] == spec.table]
+        while todo:
+            for child in children.get(todo.pop(), []):
+                node = nodes.get(child)
+                if node and node["resource_type"] in ("model", "seed") and (node["schema"], node["name"]) not in relations:
+                    relations = relations | {(node["schema"], node["name"])}
+                    todo.append(child)
+    return relations

@@ -14,7 +14,25 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, *params) -> Rows:
     return con.execute(sql, list(params)).fetchall()
 
 
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the connected file has the table (a BI file published before it existed has not)."""
+    return _rows(con, "select count(*) from duckdb_tables() where table_name = ?", name)[0][0] > 0
+
+
 # The working file (CHAXIN_WAREHOUSE)
+
+def alias_candidates(con: duckdb.DuckDBPyConnection, min_score: float = 0) -> Rows | None:
+    """(alias_name, canonical_name, note, score) of every duplicate candidate at or above min_score,
+    the likeliest first, in the alias seed's terms; None when the warehouse has no such mart yet."""
+    built = _rows(con, """select count(*) from information_schema.tables
+                          where table_schema = 'marts' and table_name = 'mart_duplicate_candidates'""")[0][0]
+    if not built:
+        return None
+    return _rows(con, """
+        select alias_name, canonical_name, alias_note, score from marts.mart_duplicate_candidates
+        where score >= ? order by candidate_rank
+    """, min_score)
+
 
 def ingested_files(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> Rows:
     """(file, status, family, encoding, rows, reason) of the ledger, or of one run's files."""
@@ -79,10 +97,10 @@ def completeness_counts(con: duckdb.DuckDBPyConnection, grain: str = "five_year"
 
 
 def action_plan(con: duckdb.DuckDBPyConnection, quarter: str) -> Rows:
-    """(searcher, display_name, action_zh, tier, origin_period_key, due_date, status, done_date) of a
-    quarter's actions, by searcher and due date."""
+    """(searcher, display_name, action_zh, tier, reason, origin_period_key, due_date, status, done_date) of
+    a quarter's actions, by searcher and due date."""
     return _rows(con, """
-        select searcher, display_name, action_zh, tier, origin_period_key, due_date, status, done_date
+        select searcher, display_name, action_zh, tier, reason, origin_period_key, due_date, status, done_date
         from bi_mart_action_plan where period_key = ?
         order by searcher, due_date, display_name
     """, quarter)
@@ -165,6 +183,53 @@ def top_value_clients(con: duckdb.DuckDBPyConnection, grain: str, period_key: st
         from bi_mart_value_clients join bi_dim_client using (client_id)
         where grain = ? and period_key = ? and is_value_client order by value_rank limit ?
     """, grain, period_key, limit)
+
+
+def duplicate_candidates(con: duckdb.DuckDBPyConnection) -> Rows:
+    """(display_name, other_display_name, n_commissions, other_n_commissions, evidence_kinds,
+    name_similarity, score) of every duplicate candidate, the likeliest first: no contacts."""
+    return _rows(con, """
+        select display_name, other_display_name, n_commissions, other_n_commissions, evidence_kinds,
+            name_similarity, score
+        from bi_mart_duplicate_candidates order by candidate_rank
+    """)
+
+
+def rising_directions(con: duckdb.DuckDBPyConnection, year: int, n_industries: int = 3, n_keywords: int = 3) -> Rows:
+    """(industry, keyword, n_commissions, n_commissions_previous_year, growth) of the year: the
+    rising keywords of the station's main industries (most commissions naming a keyword that year)."""
+    return _rows(con, """
+        with main_industries as (
+            select industry, sum(n_commissions) as n from bi_mart_research_directions
+            where year = ? and industry <> 'unclassified'
+            group by industry order by n desc, industry limit ?
+        )
+        select d.industry, d.keyword, d.n_commissions, d.n_commissions_previous_year, d.growth
+        from bi_mart_research_directions as d join main_industries using (industry)
+        where d.year = ? and d.growth_rank <= ?
+        order by main_industries.n desc, d.industry, d.growth_rank
+    """, year, n_industries, year, n_keywords)
+
+
+def retention(con: duckdb.DuckDBPyConnection, grain: str, period_key: str) -> Rows:
+    """(previous_tier, n_active_before, n_retained, n_lost, churn_rate, n_won_back, n_new) of a period,
+    the tiers first, then 'none' and 'all'."""
+    return _rows(con, """
+        select previous_tier, n_active_before, n_retained, n_lost, churn_rate, n_won_back, n_new
+        from bi_mart_retention where grain = ? and period_key = ?
+        order by case previous_tier when 'key' then 1 when 'potential_key' then 2 when 'general' then 3
+                                    when 'none' then 4 else 5 end
+    """, grain, period_key)
+
+
+def at_risk_clients(con: duckdb.DuckDBPyConnection, year: int) -> Rows:
+    """(display_name, tier, p_active_next_year, expected_commissions, days_since_last_commission) of the
+    key and potential_key clients at risk at the end of a year, the least likely to return first."""
+    return _rows(con, """
+        select display_name, tier, p_active_next_year, expected_commissions, days_since_last_commission
+        from bi_mart_client_outlook join bi_dim_client using (client_id)
+        where year = ? and is_at_risk order by p_active_next_year, display_name
+    """, year)
 
 
 def recommended_products(con: duckdb.DuckDBPyConnection) -> Rows:

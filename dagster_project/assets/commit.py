@@ -6,7 +6,8 @@ from ..checks import CHECKS
 from ..metadata import markdown_table
 from ..progress import step
 from ..resources import WarehouseResource
-from .dbt import warehouse_models
+from .dbt import mart_models, warehouse_models
+from .enrichment import ENRICHMENT_ASSETS
 from .raw import LEDGER_KEY, RAW_KEYS
 
 # Dagster makes an asset wait for the blocking checks of its direct parents only: depending on
@@ -17,7 +18,8 @@ GATED_KEYS = sorted({spec.asset_key for check in CHECKS for spec in check.check_
 
 
 @asset(key=["warehouse", "working_file"], group_name="warehouse", kinds={"duckdb"},
-       deps=[*RAW_KEYS.values(), LEDGER_KEY, *warehouse_models.keys, *GATED_KEYS])
+       deps=[*RAW_KEYS.values(), LEDGER_KEY, *warehouse_models.keys, *mart_models.keys,
+             *(a.key for a in ENRICHMENT_ASSETS), *GATED_KEYS])
 def working_file(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     """CHAXIN_WAREHOUSE after this run: the run's copy, written by ingest and dbt and passed by every
     blocking check, renamed over the working file in one step (SPEC §8: a run killed anywhere

@@ -42,13 +42,36 @@ class BuildConfig(Config):
         "Rebuild every model from raw (dbt --full-refresh), as if the warehouse were new"))
 
 
+# Two stages over the one manifest: stage 1 builds every model that does not read an enrichment
+# table, the enrichment assets (assets/enrichment.py) compute those tables from it, stage 2 builds the
+# models that read them. Same writer session, same vars and full-refresh decision, same progress lines.
+ENRICHED = "source:enrichment+"
+
+
 # No `project=` here: the DbtCliResource's project_dir decides where dbt runs (tests point it at a copy).
-@dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=ChaxinTranslator())
+@dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=ChaxinTranslator(), exclude=ENRICHED)
 def warehouse_models(context: AssetExecutionContext, config: BuildConfig, dbt: DbtCliResource,
                      warehouse: WarehouseResource):
-    """`dbt build`: seeds, staging, quarantine, intermediate, marts and bi, with every test, on the
-    run's copy of the working file; a failed build leaves the working file as it was. Staging is
-    incremental (only the rows of new loads); `full_refresh` rebuilds it from raw."""
+    """`dbt build`, stage 1: seeds, staging, quarantine, intermediate, marts and bi, with every test,
+    except what reads an enrichment table; on the run's copy of the working file; a failed build
+    leaves the working file as it was. Staging is incremental (only the rows of new loads);
+    `full_refresh` rebuilds it from raw."""
+    yield from build(context, config, dbt, warehouse, "dbt build")
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=ChaxinTranslator(), select=ENRICHED,
+            name="mart_models")
+def mart_models(context: AssetExecutionContext, config: BuildConfig, dbt: DbtCliResource,
+                warehouse: WarehouseResource):
+    """`dbt build`, stage 2: the models that read the enrichment tables (and what follows them),
+    with their tests, on the same copy with the same vars and full-refresh decision as stage 1."""
+    yield from build(context, config, dbt, warehouse, "dbt build, on the enrichment")
+
+
+def build(context: AssetExecutionContext, config: BuildConfig, dbt: DbtCliResource, warehouse: WarehouseResource,
+          name: str):
+    """One stage's `dbt build` of the selected models on the run's copy: nothing when the warehouse is
+    up to date (then nothing after it runs either); the models' metadata; a one-line failure."""
     warehouse.lock(context)
     if not config.full_refresh and warehouse.up_to_date(config.dbt_vars):   # e.g. a run that waited for
         say("dbt: nothing to build, the warehouse is up to date", context)   # another which built it all
@@ -58,7 +81,7 @@ def warehouse_models(context: AssetExecutionContext, config: BuildConfig, dbt: D
         ensure_raw_schema(con)   # the sources exist even before the first file arrives
         last = last_build(con)
     # Whoever started the run (CLI, sensor, UI): staging typed its rows with the last build's models
-    # and vars, so other ones re-type them all.
+    # and vars, so other ones re-type them all. Both stages see the same last build: one decision.
     full_refresh = config.full_refresh or not built_alike(last, config.dbt_vars, Path(warehouse.dbt_project_dir))
     # The run's copy reaches dbt's profile (profiles.yml) as a var of this invocation; its path and
     # the target folder are the same from run to run, so dbt re-parses only what changed. Unit tests
@@ -67,7 +90,7 @@ def warehouse_models(context: AssetExecutionContext, config: BuildConfig, dbt: D
     args = ["build", "--vars", json.dumps({**config.dbt_vars, "chaxin_warehouse": str(copy)}),
             *(["--full-refresh"] if full_refresh else ["--exclude-resource-type", "unit_test"])]
     n_nodes = len(context.selected_asset_keys)    # models and seeds; tests are checks
-    with step("dbt build", context) as progress:
+    with step(name, context) as progress:
         invocation = dbt.cli(args, context=context, raise_on_error=False,
                              target_path=dbt_target_path(warehouse.settings.warehouse))
         events, n_built = [], 0
@@ -87,6 +110,7 @@ def warehouse_models(context: AssetExecutionContext, config: BuildConfig, dbt: D
         error = invocation.get_error()
         first_line = str(error).strip().splitlines()[0] if error else "see the failed checks"
         raise Failure(f"dbt build failed, the working file and the BI file stay as they were: {first_line}")
+    # the record of the build is written once, by the commit: the later stage's call is the one kept
     warehouse.built(config.dbt_vars, invocation.target_path / "manifest.json", rebuilt_all=full_refresh)
     yield from events
 

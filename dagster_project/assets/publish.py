@@ -8,9 +8,9 @@ from ..metadata import markdown_table
 from ..progress import step
 from ..resources import WarehouseResource
 from .commit import working_file
-from .dbt import warehouse_models
+from .dbt import mart_models, warehouse_models
 
-BI_VIEW_KEYS = [key for key in warehouse_models.keys if key.path[0] == "bi"]
+BI_VIEW_KEYS = [key for key in [*warehouse_models.keys, *mart_models.keys] if key.path[0] == "bi"]
 
 
 @asset(key=["bi", "published_file"], group_name="bi", deps=[working_file, *BI_VIEW_KEYS], kinds={"duckdb"})

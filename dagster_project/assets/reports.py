@@ -5,7 +5,8 @@ from contextlib import closing
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from reports.period_report import latest_closed_periods, write_period_report
-from reports.service_lists import COMPLETENESS_HEADERS, completeness_rows
+from reports.alias_candidates import DUPLICATES_SHEET
+from reports.service_lists import COMPLETENESS_HEADERS, completeness_sheets
 from reports.xlsx import write_workbook
 from warehouse import connect
 from warehouse.reads import completeness_counts
@@ -22,18 +23,20 @@ COMPLETENESS_FILE = "completeness.xlsx"
 @asset(key=["reports", "completeness"], group_name="reports", deps=[bi_published_file], kinds={"excel"})
 def completeness_report(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     """Per Five-Year Plan, the enterprise clients with commissions that are not complete and what
-    each lacks (Chinese headers), so that a person can fill the gaps: the paper kept 315."""
+    each lacks (Chinese headers), so that a person can fill the gaps: the paper kept 315; and a
+    sheet of the duplicate candidates."""
     with step("completeness report", context), closing(connect(warehouse.settings.bi, read_only=True)) as con:
         counts = completeness_counts(con)
         with_gaps = {period for period, *_ in counts}
-        sheets = {period: (COMPLETENESS_HEADERS, completeness_rows(con, period))
-                  for period in period_keys("five_year") if period in with_gaps}
+        sheets = completeness_sheets(con, [period for period in period_keys("five_year") if period in with_gaps])
         path = write_workbook(warehouse.settings.reports_dir / COMPLETENESS_FILE, sheets)
     first = next(iter(sheets.values()), (COMPLETENESS_HEADERS, []))
     return MaterializeResult(metadata={
         "path": MetadataValue.path(str(path)),
         "preview": MetadataValue.md(markdown_table(first[0], first[1][:5])),
-        "dagster/row_count": MetadataValue.int(sum(len(rows) for _, rows in sheets.values())),
+        "dagster/row_count": MetadataValue.int(sum(len(rows) for name, (_, rows) in sheets.items()
+                                                   if name != DUPLICATES_SHEET)),
+        "duplicate candidates": MetadataValue.int(len(sheets.get(DUPLICATES_SHEET, (None, []))[1])),
         "incomplete enterprise clients": MetadataValue.md(markdown_table(
             ["period", "incomplete", "no R&D profile"], counts)),
     })

@@ -19,7 +19,11 @@ final as (
         last_commission_date,
         n_commissions,
         latest_profile_year,
-        has_rd_profile
+        has_rd_profile,
+        research_directions,
+        top_direction,
+        top_direction_n_commissions,
+        top_direction_since
     from dim_client
 )
 

@@ -14,6 +14,7 @@ final as (
         action,
         strategy_action,
         action_zh,
+        reason,
         tier,
         origin_period_key,
         due_date,

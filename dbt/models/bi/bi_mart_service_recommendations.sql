@@ -14,6 +14,7 @@ final as (
         rules,
         display_name,
         industry,
+        direction,
         as_of_date
     from mart_service_recommendations
 )

@@ -1,6 +1,7 @@
 {# SPEC §3 and §6: one row per client. Attributes are the most frequent non-empty value over its
    commissions (latest on ties), else the latest R&D profile's. Contacts here are PII: the bi
-   views leave them out. #}
+   views leave them out. Its R&D directions (SPEC §5): its top keywords, the first with how many
+   commissions name it and since when. #}
 with
 
 clients as (
@@ -9,6 +10,19 @@ clients as (
 
 profiles as (
     select * from {{ ref('int_profiles_identified') }}
+),
+
+keywords as (
+    select * from {{ ref('int_client_keywords_ranked') }}
+),
+
+directions as (
+    select
+        client_id,
+        {{ dbt.listagg('keyword', "'、'", 'order by keyword_rank') }} as research_directions
+    from keywords
+    where keyword_rank <= {{ var('direction_top_keywords') }}
+    group by client_id
 ),
 
 latest_profile as (
@@ -38,10 +52,16 @@ final as (
         clients.last_commission_date,
         clients.n_commissions,
         latest_profile.year as latest_profile_year,
-        latest_profile.year is not null as has_rd_profile
+        latest_profile.year is not null as has_rd_profile,
+        directions.research_directions,
+        top_keyword.keyword as top_direction,
+        top_keyword.n_commissions as top_direction_n_commissions,
+        top_keyword.first_year as top_direction_since
     from clients
     left join latest_profile
         on clients.client_id = latest_profile.client_id and latest_profile.recency_rank = 1
+    left join directions on clients.client_id = directions.client_id
+    left join keywords as top_keyword on clients.client_id = top_keyword.client_id and top_keyword.keyword_rank = 1
 )
 
 select * from final

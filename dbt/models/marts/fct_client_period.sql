@@ -1,6 +1,9 @@
 {# SPEC §5 and §6: per grain, period and client with counted commissions — points, levels,
    completeness, tier (Table 4) with the reason when there is none, and the transition against
-   the previous period of the same grain. Incremental by client (macros/changed_clients.sql). #}
+   the previous period of the same grain. The client's nature comes from int_clients_described
+   (as in dim_client), so that this table and what reads it need no enrichment table (dim_client's
+   R&D directions do): they build in dbt's first stage. Incremental by client
+   (macros/changed_clients.sql). #}
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
@@ -17,7 +20,7 @@ periods as (
 ),
 
 clients as (
-    select * from {{ ref('dim_client') }}
+    select * from {{ ref('int_clients_described') }}
 ),
 
 levelled as (

@@ -3,7 +3,9 @@
    yearly ones in Q4 (window: the whole year); holiday greetings on the festival (window: its
    quarter). An action is done when an activity of its type for the client falls on or after its
    window's start; one not done stays listed in every later quarter until it is. Each quarter's list
-   is as of its last day (as_of_date): status and done date use nothing that happened after it. #}
+   is as of its last day (as_of_date): status and done date use nothing that happened after it.
+   SPEC §5 outlook: a key or potential_key client at risk at the end of a closed year (mart_client_outlook)
+   gets a return visit in that year's Q4 list, due by the end of the next quarter, with the reason. #}
 with
 
 periods as (
@@ -34,6 +36,10 @@ festivals as (
     select * from {{ ref('festivals') }}
 ),
 
+at_risk as (
+    select * from {{ ref('mart_client_outlook') }} where is_at_risk
+),
+
 plan_quarters as (
     select periods.*
     from periods
@@ -54,7 +60,8 @@ origins as (
         case when strategies.cadence in ('quarterly', 'yearly') then plan_quarters.end_date
             else festivals.festival_date end as due_date,
         case when strategies.cadence = 'yearly' then make_date(cast(extract(year from plan_quarters.start_date) as integer), 1, 1)
-            else plan_quarters.start_date end as window_start
+            else plan_quarters.start_date end as window_start,
+        cast(null as varchar) as reason
     from plan_quarters
     inner join client_years
         on client_years.period_key = cast(extract(year from plan_quarters.start_date) - 1 as varchar)
@@ -67,6 +74,33 @@ origins as (
         or festivals.festival_date between plan_quarters.start_date and plan_quarters.end_date
 ),
 
+{# scored at the year's end, so listed in its Q4; the visit is done by a return visit from the next
+   quarter on, the quarter it is due in #}
+at_risk_origins as (
+    select
+        plan_quarters.period_key as origin_period_key,
+        plan_quarters.start_date as origin_start_date,
+        at_risk.client_id,
+        at_risk.tier,
+        'at_risk_return_visit' as strategy_action,
+        '流失风险回访' as action_zh,
+        'at_risk' as cadence,
+        'return_visit' as activity_type,
+        next_quarters.end_date as due_date,
+        next_quarters.start_date as window_start,
+        'at risk: p = ' || cast(cast(at_risk.p_active_next_year as decimal(4, 2)) as varchar) as reason
+    from at_risk
+    inner join plan_quarters on plan_quarters.period_key = cast(at_risk.year as varchar) || 'Q4'
+    inner join periods as next_quarters
+        on next_quarters.grain = 'quarter' and next_quarters.previous_period_key = plan_quarters.period_key
+),
+
+every_origin as (
+    select * from origins
+    union all
+    select * from at_risk_origins
+),
+
 {# each action's first matching activity on or after its window's start, as one join (a subquery
    per action would run once per row on PostgreSQL: minutes for the demo) #}
 first_done as (
@@ -75,7 +109,7 @@ first_done as (
         actions.activity_type,
         actions.window_start,
         min(activities.activity_date) as done_date
-    from (select distinct client_id, activity_type, window_start from origins) as actions
+    from (select distinct client_id, activity_type, window_start from every_origin) as actions
     inner join activities
         on activities.client_id = actions.client_id
         and activities.activity_type = actions.activity_type
@@ -85,13 +119,13 @@ first_done as (
 
 with_done_date as (
     select
-        origins.*,
+        every_origin.*,
         first_done.done_date
-    from origins
+    from every_origin
     left join first_done
-        on origins.client_id = first_done.client_id
-        and origins.activity_type = first_done.activity_type
-        and origins.window_start = first_done.window_start
+        on every_origin.client_id = first_done.client_id
+        and every_origin.activity_type = first_done.activity_type
+        and every_origin.window_start = first_done.window_start
 ),
 
 listed as (
@@ -124,6 +158,7 @@ final as (
         as_of.strategy_action || ' ' || as_of.origin_period_key as action,
         as_of.strategy_action,
         as_of.action_zh,
+        as_of.reason,
         as_of.tier,
         as_of.origin_period_key,
         as_of.due_date,

@@ -1,6 +1,8 @@
 {# SPEC §5 service recommendations (paper §3.4, Table 5) for clients active in the last 4 quarters
    of the data: each rule of the service_rules seed that fires names a product and the reason a
-   person reads; a product bought in the last 4 quarters is not recommended again. #}
+   person reads; a product bought in the last 4 quarters is not recommended again. The reason
+   names the client's R&D direction where the rule's text has {direction} (Table 5's cases:
+   "领域态势分析: 猪伪狂犬病疫苗 — 5 commissions since 2009"). #}
 with
 
 commissions as (
@@ -106,6 +108,16 @@ peer_products as (
     having count(distinct bought.client_id) >= {{ var('peer_min_clients') }}
 ),
 
+directions as (
+    select
+        client_id,
+        top_direction || ' — ' || cast(top_direction_n_commissions as varchar)
+            || case when top_direction_n_commissions = 1 then ' commission' else ' commissions' end
+            || ' since ' || cast(top_direction_since as varchar) as direction
+    from clients
+    where top_direction_n_commissions >= 1
+),
+
 recommendations as (
     select signals.client_id, rules.product, signals.rule,
         replace(rules.reason, '{n}', {{ float_text('signals.n') }}) as reason
@@ -129,8 +141,14 @@ recommendations as (
 ),
 
 not_bought_recently as (
-    select recommendations.*
+    select
+        recommendations.client_id,
+        recommendations.product,
+        recommendations.rule,
+        replace(recommendations.reason, '{direction}', coalesce(directions.direction, 'its field')) as reason,
+        directions.direction
     from recommendations
+    left join directions on recommendations.client_id = directions.client_id
     cross join as_of
     where not exists (
         select 1 from bought
@@ -148,6 +166,7 @@ final as (
         {{ dbt.listagg('not_bought_recently.rule', "', '", 'order by not_bought_recently.rule') }} as rules,
         clients.display_name,
         clients.industry,
+        max(not_bought_recently.direction) as direction,
         max(as_of.as_of_date) as as_of_date
     from not_bought_recently
     inner join clients on not_bought_recently.client_id = clients.client_id

@@ -1,0 +1,40 @@
+"""The enrichment tables (enrichment/): computed in Python from stage-1 models, between dbt's two
+stages, in the run's copy of the working file; key ["enrichment", table], group `enrichment`."""
+import importlib
+from contextlib import closing
+
+from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, MaterializeResult, MetadataValue, asset
+
+from enrichment import ENRICHMENTS, SCHEMA, Enrichment
+from enrichment.tables import write_table
+from warehouse import connect
+
+from ..metadata import markdown_table
+from ..progress import step
+from ..resources import WarehouseResource
+from .dbt import model_metadata
+
+
+def enrichment_asset(spec: Enrichment) -> AssetsDefinition:
+    @asset(key=[SCHEMA, spec.table], group_name=SCHEMA, kinds={"python", "duckdb"}, description=spec.description,
+           deps=[AssetKey(list(relation)) for relation in spec.reads])
+    def compute_table(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+        module = importlib.import_module(spec.module)        # the libraries load only when it runs
+        copy = warehouse.writable(context)
+        with step(f"enrichment {spec.table}", context) as progress, closing(connect(copy)) as con:
+            result = module.compute(con)
+            written = {name: write_table(con, SCHEMA, name, table) for name, table in result.tables.items()}
+            progress.summary = ", ".join(f"{name} {n:,} rows" for name, n in written.items())
+            metadata = model_metadata(con, AssetKey([SCHEMA, spec.table]))
+        metadata["tables written"] = MetadataValue.md(markdown_table(["table", "rows"], sorted(written.items())))
+        if result.notes:
+            metadata["notes"] = MetadataValue.md("\n".join(f"- {note}" for note in result.notes))
+        for name, value in module.describe(result).items():     # the computation's own figures
+            metadata[name] = (MetadataValue.md(value) if isinstance(value, str) else MetadataValue.int(value)
+                              if isinstance(value, int) else MetadataValue.float(value))
+        return MaterializeResult(metadata=metadata)
+
+    return compute_table
+
+
+ENRICHMENT_ASSETS = [enrichment_asset(spec) for spec in ENRICHMENTS.values()]
