@@ -151,10 +151,11 @@ def test_a_dead_runs_leftovers_are_removed_and_said_in_one_line(copied):
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """A 64 MB tmpfs (CI runs as root): a disk that a run can fill."""
+    """A 160 MB tmpfs (CI runs as root): a disk that a run can fill, and that holds a whole run once
+    emptied (the working file, its copy, dbt's target folder, the Dagster instance)."""
     mountpoint = tmp_path / "disk"
     mountpoint.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mountpoint)],
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=160m", "tmpfs", str(mountpoint)],
                              capture_output=True, text=True)
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
