@@ -12,8 +12,6 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from rich.table import Table
-
 from . import views
 from .settings import BadSetting, Settings
 from .views import DATA_DOCS, console, error_console
@@ -260,7 +258,7 @@ def cmd_status(args) -> int:
 def cmd_quality(args) -> int:
     settings = _settings(args)
     period, out, bi = _period(args.period), _writable(args.out), _published(settings)
-    from reports.service_lists import COMPLETENESS_HEADERS, completeness_rows, completeness_sheets
+    from reports.service_lists import completeness_rows, completeness_sheets
     from reports.xlsx import write_workbook
     from warehouse import connect
 
@@ -275,10 +273,7 @@ def cmd_quality(args) -> int:
             write_workbook(out, sheets)
         console.print(f"{len(rows)} incomplete enterprise clients of {period} written to {out}")
         return 0
-    table = Table(*COMPLETENESS_HEADERS[:4], title=f"completeness {period}: {len(rows)} enterprise clients to complete")
-    for row in rows:
-        table.add_row(*(str(v) if v is not None else "" for v in row[:4]))
-    console.print(table)
+    views.completeness_gaps(period, rows)
     return 0
 
 
@@ -312,19 +307,14 @@ def cmd_aliases(args) -> int:
                       "pairs that are one organisation, append them to dbt/seeds/organisation_aliases.csv, "
                       "then `chaxin run`")
         return 0
-    pairs = f"{len(rows)} pair{'' if len(rows) == 1 else 's'}"
-    table = Table("alias_name", "canonical_name", "score", "evidence",
-                  title=f"duplicate candidates: {pairs} (confirm into the alias seed)")
-    for alias, canonical, note, score in rows:
-        table.add_row(alias, canonical, f"{score:g}", note.split(": ", 1)[-1])
-    console.print(table)
+    views.alias_candidates(rows)
     return 0
 
 
 def cmd_actions(args) -> int:
     settings = _settings(args)
     quarter, out, bi = _period(args.quarter, "quarter"), _writable(args.out), _published(settings)
-    from reports.service_lists import ALL_SHEET, STATUS_ZH, as_of_date, write_action_list
+    from reports.service_lists import ALL_SHEET, as_of_date, write_action_list
     from warehouse import connect
     from warehouse.reads import action_plan_by_status, survey_targets
 
@@ -339,17 +329,7 @@ def cmd_actions(args) -> int:
         actions, targets = action_plan_by_status(con, quarter), survey_targets(con, quarter)
     finally:
         con.close()
-    table = Table("查新员", "客户名称", "事项", "来自季度", "到期日", "状态",
-                  title=f"行动清单 action plan {quarter}, as of {as_of}")
-    for searcher, client, action, origin, due, status in actions:
-        style = {"done": "green", "done_late": "yellow", "overdue": "bold red"}.get(status, "")
-        label = STATUS_ZH[status]
-        table.add_row(searcher or "", client, action, origin, str(due), f"[{style}]{label}[/]" if style else label)
-    console.print(table)
-    table = Table("查新员", "客户名称", "原因", title=f"满意度调查 survey targets {quarter}")
-    for row in targets:
-        table.add_row(*(str(v or "") for v in row))
-    console.print(table)
+    views.action_list(quarter, as_of, actions, targets)
     return 0
 
 

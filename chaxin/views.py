@@ -138,3 +138,37 @@ def five_year_summaries(settings: Settings) -> None:
     console.print(table)
 
 
+def alias_candidates(rows: list[tuple]) -> None:
+    """The duplicate candidates as (alias, canonical, note, score), for staff to confirm."""
+    pairs = f"{len(rows)} pair{'' if len(rows) == 1 else 's'}"
+    table = Table("alias_name", "canonical_name", "score", "evidence",
+                  title=f"duplicate candidates: {pairs} (confirm into the alias seed)")
+    for alias, canonical, note, score in rows:
+        table.add_row(alias, canonical, f"{score:g}", note.split(": ", 1)[-1])
+    console.print(table)
+
+
+def completeness_gaps(period: str, rows: list[tuple]) -> None:
+    from reports.service_lists import COMPLETENESS_HEADERS
+
+    table = Table(*COMPLETENESS_HEADERS[:4], title=f"completeness {period}: {len(rows)} enterprise clients to complete")
+    for row in rows:
+        table.add_row(*(str(v) if v is not None else "" for v in row[:4]))
+    console.print(table)
+
+
+def action_list(quarter: str, as_of, actions: list[tuple], targets: list[tuple]) -> None:
+    """The quarter's actions by searcher, coloured by status, and its survey targets."""
+    from reports.service_lists import STATUS_ZH
+
+    table = Table("查新员", "客户名称", "事项", "来自季度", "到期日", "状态",
+                  title=f"行动清单 action plan {quarter}, as of {as_of}")
+    for searcher, client, action, origin, due, status in actions:
+        style = {"done": "green", "done_late": "yellow", "overdue": "bold red"}.get(status, "")
+        label = STATUS_ZH[status]
+        table.add_row(searcher or "", client, action, origin, str(due), f"[{style}]{label}[/]" if style else label)
+    console.print(table)
+    table = Table("查新员", "客户名称", "原因", title=f"满意度调查 survey targets {quarter}")
+    for row in targets:
+        table.add_row(*(str(v or "") for v in row))
+    console.print(table)
