@@ -59,6 +59,9 @@ def parser() -> Parser:
             p.add_argument("--vars", help="JSON of SPEC §5 weights for this run, e.g. '{\"loyalty_high_threshold\": 55}'")
             p.add_argument("--full-refresh", action="store_true",
                            help="rebuild every model from raw, whatever changed (dbt --full-refresh)")
+            p.add_argument("--periods", metavar="FIRST[..LAST]",
+                           help="also rebuild these periods of the per-period models, e.g. 2008 or 2008Q1..2010 "
+                                "(ordered by last day, shorter first: 2010Q4, 2010, 2006-2010)")
         if name == "actions":
             p.add_argument("--quarter", required=True, help="the quarter, e.g. 2010Q4")
             p.add_argument("--out", help="write an XLSX: one sheet with all rows, one per searcher")
@@ -89,6 +92,15 @@ def _settings(args) -> Settings:
         raise UsageError("CHAXIN_TARGET=postgres: the dbt project builds on PostgreSQL, but ingest and the "
                          "commands do not yet (issue 13); unset CHAXIN_TARGET to use the DuckDB warehouse")
     return settings
+
+
+def _period_range(text: str) -> tuple[str, str]:
+    from warehouse.periods import NotAPeriod, checked_period_range
+
+    try:
+        return checked_period_range(text)
+    except NotAPeriod as e:
+        raise UsageError(f"--periods: {e}") from None
 
 
 def _period(key: str, grain: str | None = None) -> str:
@@ -148,7 +160,7 @@ def _writing(out: Path):
 
 
 def _run(settings: Settings, job_name: str, what: str, dbt_vars: dict | None = None, full_refresh: bool = False,
-         only: list | None = None):
+         only: list | None = None, periods: tuple[str, str] | None = None, periods_alone: bool = False):
     """Run a job in-process and show the files it ingested; None when Dagster cannot record the run."""
     if not settings.inbox.is_dir():
         _missing_inbox(settings)
@@ -159,7 +171,7 @@ def _run(settings: Settings, job_name: str, what: str, dbt_vars: dict | None = N
     progress(f"{what} (Dagster job {job_name}, in-process; steps below, the dbt log in {log_file})")
     try:
         outcome = run_job(settings, job_name, log_file=log_file, dbt_vars=dbt_vars, full_refresh=full_refresh,
-                          only=only)
+                          only=only, periods=periods, periods_alone=periods_alone)
     except Exception as e:
         if not _is_storage_error(e):
             raise
@@ -203,20 +215,22 @@ def cmd_run(args) -> int:
     except json.JSONDecodeError as e:
         raise UsageError(f"--vars is not JSON ({e.msg} at character {e.pos}): e.g. "
                          "'{\"loyalty_high_threshold\": 55}'") from None
+    periods = _period_range(args.periods) if args.periods else None
     if not settings.inbox.is_dir():
         _missing_inbox(settings)
     from warehouse.build_state import plan as plan_run, what_to_rebuild
 
     plan = plan_run(settings, dbt_vars)
-    if plan.up_to_date and not args.full_refresh:
+    if plan.up_to_date and not args.full_refresh and not periods:
         console.print(plan.describe())
         return 0
-    error_console.print(plan.describe() + (" (--full-refresh)" if args.full_refresh else ""))
-    only, note = (None, None) if args.full_refresh else what_to_rebuild(plan, dbt_vars)
+    error_console.print(plan.describe() + (" (--full-refresh)" if args.full_refresh else "")
+                        + (f" (--periods {periods[0]}..{periods[1]})" if periods else ""))
+    only, note = (None, None) if args.full_refresh or periods else what_to_rebuild(plan, dbt_vars)
     if note:
         error_console.print(note)
     outcome = _run(settings, "warehouse_job", "ingest, dbt build with tests, publish", dbt_vars,
-                   args.full_refresh, only)
+                   args.full_refresh, only, periods, periods_alone=plan.up_to_date)
     if outcome is None:
         return 1
     if "warehouse/working_file" in outcome.materialized:

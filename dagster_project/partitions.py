@@ -1,10 +1,42 @@
 """The three grains of SPEC §4 as Dagster partitions, keys spelled like period_key (2008Q1, 2008,
 2006-2010), over the same years as the dbt period spine; the keys and their one parser are
-warehouse/periods.py."""
+warehouse/periods.py.
+
+PARTITIONS: one per grain, for the period reviews. PERIODS: every key of the three grains in one
+order (warehouse/periods.py periods_in_order), for the per-period dbt models, so that a change and
+a closed quarter each map to one range of partitions, which one dbt invocation builds."""
 from __future__ import annotations
 
-from dagster import StaticPartitionsDefinition
+from dagster import PartitionKeyRange, StaticPartitionsDefinition
 
-from warehouse.periods import GRAINS, period_keys
+from warehouse.periods import GRAINS, period_keys, periods_in_order
 
 PARTITIONS = {grain: StaticPartitionsDefinition(period_keys(grain)) for grain in GRAINS}
+PERIODS = StaticPartitionsDefinition(periods_in_order())
+
+
+def period_range_tags(first: str, last: str) -> dict[str, str]:
+    """The tags of a run over the periods first..last (in PERIODS' order), one dbt invocation."""
+    return {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last}
+
+
+# A run over every period that rebuilds only the clients whose inputs changed (the CLI's and the
+# sensor's); any other run over periods (the schedule, `chaxin run --periods`, a backfill or a
+# re-run from the UI) rebuilds the rows of the periods it covers.
+BY_CLIENT_TAG = "chaxin/periods"
+
+
+def all_periods_tags() -> dict[str, str]:
+    """A whole-warehouse run (CLI, sensor): every period, the incremental models deciding by client."""
+    keys = PERIODS.get_partition_keys()
+    return {**period_range_tags(keys[0], keys[-1]), BY_CLIENT_TAG: "changed clients"}
+
+
+def run_periods(tags: dict[str, str]) -> list[str]:
+    """The period keys a run covers, from its tags (one partition, or a range); none if not over PERIODS."""
+    if (key := tags.get("dagster/partition")) is not None:
+        return [key] if PERIODS.has_partition_key(key) else []
+    start, end = tags.get("dagster/asset_partition_range_start"), tags.get("dagster/asset_partition_range_end")
+    if start is None or not PERIODS.has_partition_key(start):
+        return []
+    return list(PERIODS.get_partition_keys_in_range(PartitionKeyRange(start, end)))

@@ -7,7 +7,7 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 
 import duckdb
-from dagster import ConfigurableResource, DagsterRunStatus, InitResourceContext
+from dagster import AssetKey, ConfigurableResource, DagsterRunStatus, InitResourceContext
 from dagster_dbt import DbtCliResource, DbtProject
 from pydantic import PrivateAttr
 
@@ -20,6 +20,7 @@ from warehouse.writer import WriterLock
 
 from .progress import say
 
+WORKING_FILE_KEY = AssetKey(["warehouse", "working_file"])   # the asset that commits a run (assets/commit.py)
 VENV_BIN = Path(sys.executable).parent
 # dagster-dbt's preparer runs `dbt` from PATH: a `dagster dev` started without activating the venv
 # must still find the venv's own dbt.
@@ -121,6 +122,15 @@ class WarehouseResource(ConfigurableResource):
         commit_copy(self.settings.warehouse)
         self._copy = None
         return True
+
+    def commit_unless_later(self, context, later: list[AssetKey] = ()) -> bool:
+        """Commit now when this run holds neither the commit asset nor a later writing step: a
+        re-run or backfill of some models from the UI keeps what it built (its dbt tests passed)
+        instead of dropping it at teardown. True when it committed."""
+        selection = context.run.asset_selection
+        if not selection or WORKING_FILE_KEY in selection or any(key in selection for key in later):   # none: all
+            return False
+        return self.commit()
 
     @property
     def current(self) -> Path:

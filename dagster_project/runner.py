@@ -6,13 +6,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dagster import AssetKey, DagsterInstance
+from dagster import AssetKey, AssetSelection, DagsterInstance
 
 from chaxin.settings import Settings
 
-from .assets import bi_published_file, completeness_report, period_reports, working_file
+from .assets import DBT_ASSETS, bi_published_file, completeness_report, period_reports, working_file
 from .definitions import build_definitions
 from .history import CheckOutcome, local_instance
+from .partitions import PERIODS, all_periods_tags, period_range_tags
 
 
 AFTER_THE_BUILD = [asset.key for asset in (working_file, bi_published_file, completeness_report, period_reports)]
@@ -37,13 +38,21 @@ class RunOutcome:
 
 def run_job(settings: Settings, job_name: str = "warehouse_job", *, instance: DagsterInstance | None = None,
             dbt_vars: dict | None = None, full_refresh: bool = False, only: list[tuple[str, str]] | None = None,
-            partition_key: str | None = None,
+            partition_key: str | None = None, periods: tuple[str, str] | None = None, periods_alone: bool = False,
             dbt_project_dir: Path | None = None, log_file: Path | None = None) -> RunOutcome:
     """Execute one job in this process; dbt's event stream (which dagster-dbt copies to stdout)
     goes to log_file when given. `only` names the dbt relations to rebuild (a changed project):
-    those, and what follows the build (the checks, the commit, the BI file, the reports)."""
+    those, and what follows the build (the checks, the commit, the BI file, the reports). A job over
+    the periods (partitions.PERIODS) runs over every period unless `periods` names a range of them
+    (first, last), whose rows the per-period models rebuild; `periods_alone`: only those models and
+    what reads them, with what follows the build (nothing else changed)."""
     defs = build_definitions(settings, **({"dbt_project_dir": dbt_project_dir} if dbt_project_dir else {}))
     job = defs.resolve_job_def(job_name)
+    if periods and periods_alone:
+        only = per_period_closure(defs)
+    tags = {}
+    if job.partitions_def == PERIODS and partition_key is None:
+        tags = period_range_tags(*periods) if periods else all_periods_tags()
     run_config = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}   # the caller reports
     if (dbt_vars or full_refresh) and job_name in ("warehouse_job", "transform_job", "quarterly_job"):
         stage = {"config": {"dbt_vars": dbt_vars or {}, "full_refresh": full_refresh}}
@@ -54,7 +63,7 @@ def run_job(settings: Settings, job_name: str = "warehouse_job", *, instance: Da
             stack.enter_context(contextlib.redirect_stdout(stack.enter_context(log_file.open("w", encoding="utf-8"))))
         result = job.execute_in_process(
             run_config=run_config, instance=instance or local_instance(settings),
-            partition_key=partition_key, raise_on_error=False,
+            partition_key=partition_key, tags=tags, raise_on_error=False,
             asset_selection=None if only is None else [
                 *(AssetKey(list(relation)) for relation in only),
                 *AFTER_THE_BUILD],
@@ -65,6 +74,17 @@ def run_job(settings: Settings, job_name: str = "warehouse_job", *, instance: Da
     materialized = {"/".join(e.asset_key.path): dict(e.materialization.metadata)
                     for e in result.get_asset_materialization_events()}
     return RunOutcome(result.run_id, result.success, checks, failures, materialized)
+
+
+def per_period_closure(defs) -> list[tuple[str, ...]]:
+    """The per-period dbt models (partitioned by period) and the models and enrichment tables that
+    read them: what rebuilding some periods touches before the commit."""
+    graph = defs.resolve_asset_graph()
+    partitioned = [key for key in graph.get_all_asset_keys()
+                   if graph.get(key).partitions_def == PERIODS]
+    models = {key for assets in DBT_ASSETS for key in assets.keys}
+    reached = AssetSelection.assets(*partitioned).downstream().resolve(graph)
+    return sorted(tuple(key.path) for key in reached if key in models)
 
 
 def root_cause(error) -> str:

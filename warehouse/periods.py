@@ -31,6 +31,23 @@ def period_keys(grain: str) -> list[str]:
     return [f"{start}-{start + 4}" for start in starts]
 
 
+def periods_in_order() -> list[str]:
+    """Every period key of the three grains, in the order their data is final: by last day, then the
+    shorter first (2010Q4, 2010, 2006-2010). A change dated d touches d's quarter, year and plan and
+    what follows them (transitions, a profile's later years): one range, from d's quarter to the end;
+    a closed quarter with its year and plan is one range too."""
+    keys = [key for grain in GRAINS for key in period_keys(grain)]
+    return sorted(keys, key=lambda key: (parse_period_key(key)[2], -parse_period_key(key)[1].toordinal()))
+
+
+def closing_range(quarter: str) -> tuple[str, str]:
+    """The first and last key of the range a closed quarter settles: the quarter up to its Five-Year
+    Plan (with its year, and the year's later quarters, which hold nothing yet)."""
+    _, start, _ = parse_period_key(quarter)
+    plan = next(key for key in period_keys("five_year") if parse_period_key(key)[1] <= start <= parse_period_key(key)[2])
+    return quarter, plan
+
+
 def parse_period_key(key: str) -> tuple[str, dt.date, dt.date]:
     """(grain, first day, last day) of a period key."""
     if m := re.fullmatch(r"(\d{4})Q([1-4])", key):
@@ -57,6 +74,19 @@ def checked_period_key(key: str, grain: str | None = None) -> tuple[str, dt.date
         keys = period_keys(parsed[0])
         raise NotAPeriod(f"no data for {key}: the warehouse's periods run from {keys[0]} to {keys[-1]}")
     return parsed
+
+
+def checked_period_range(text: str) -> tuple[str, str]:
+    """FIRST..LAST (or one key) as the first and last key of a range in periods_in_order."""
+    first, _, last = text.partition("..")
+    first, last = first.strip(), (last or first).strip()
+    for key in (first, last):
+        checked_period_key(key)
+    order = periods_in_order()
+    if order.index(first) > order.index(last):
+        raise NotAPeriod(f"{first} comes after {last}: periods are ordered by their last day, the shorter first "
+                         f"(…, 2010Q4, 2010, 2006-2010, 2011Q1, …); give FIRST..LAST in that order")
+    return first, last
 
 
 def closed_quarter_before(day: dt.date) -> str:

@@ -7,11 +7,12 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-from dagster import (AssetCheckResult, AssetExecutionContext, AssetKey, Config, Failure, MetadataValue, Output,
-                     TableColumn, TableSchema)
+from dagster import (AssetCheckResult, AssetExecutionContext, AssetKey, BackfillPolicy, Config, Failure,
+                     MetadataValue, Output, PartitionsDefinition, TableColumn, TableSchema)
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from pydantic import Field
 
+from enrichment import ENRICHMENTS, SCHEMA
 from ingest.raw_schema import ensure_raw_schema
 from warehouse import connect
 from warehouse.build_state import built_alike, last_build
@@ -19,6 +20,7 @@ from warehouse.files import dbt_target_path
 from warehouse.reads import five_year_tiers
 
 from ..metadata import markdown_table, relation_metadata
+from ..partitions import BY_CLIENT_TAG, PERIODS, run_periods
 from ..progress import say, step
 from ..resources import WarehouseResource, dbt_project
 
@@ -33,6 +35,11 @@ class ChaxinTranslator(DagsterDbtTranslator):
         if dbt_resource_props["resource_type"] == "source":
             return dbt_resource_props["source_name"]
         return dbt_resource_props.get("schema")
+
+    def get_partitions_def(self, dbt_resource_props: Mapping[str, Any]) -> PartitionsDefinition | None:
+        """The per-period models (dbt tag per_period: rows per grain and period) are partitioned by
+        period, so the UI shows when each period was built and a period or a range can be rebuilt."""
+        return PERIODS if "per_period" in dbt_resource_props.get("tags", []) else None
 
 
 class BuildConfig(Config):
@@ -49,7 +56,8 @@ ENRICHED = "source:enrichment+"
 
 
 # No `project=` here: the DbtCliResource's project_dir decides where dbt runs (tests point it at a copy).
-@dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=ChaxinTranslator(), exclude=ENRICHED)
+@dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=ChaxinTranslator(), exclude=ENRICHED,
+            backfill_policy=BackfillPolicy.single_run())
 def warehouse_models(context: AssetExecutionContext, config: BuildConfig, dbt: DbtCliResource,
                      warehouse: WarehouseResource):
     """`dbt build`, stage 1: seeds, staging, quarantine, intermediate, marts and bi, with every test,
@@ -57,15 +65,18 @@ def warehouse_models(context: AssetExecutionContext, config: BuildConfig, dbt: D
     leaves the working file as it was. Staging is incremental (only the rows of new loads);
     `full_refresh` rebuilds it from raw."""
     yield from build(context, config, dbt, warehouse, "dbt build")
+    later = [*(AssetKey([SCHEMA, table]) for table in ENRICHMENTS), *mart_models.keys]
+    warehouse.commit_unless_later(context, later)   # a re-run of some models from the UI keeps its build
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=ChaxinTranslator(), select=ENRICHED,
-            name="mart_models")
+            name="mart_models", backfill_policy=BackfillPolicy.single_run())
 def mart_models(context: AssetExecutionContext, config: BuildConfig, dbt: DbtCliResource,
                 warehouse: WarehouseResource):
     """`dbt build`, stage 2: the models that read the enrichment tables (and what follows them),
     with their tests, on the same copy with the same vars and full-refresh decision as stage 1."""
     yield from build(context, config, dbt, warehouse, "dbt build, on the enrichment")
+    warehouse.commit_unless_later(context)
 
 
 def build(context: AssetExecutionContext, config: BuildConfig, dbt: DbtCliResource, warehouse: WarehouseResource,
@@ -73,8 +84,10 @@ def build(context: AssetExecutionContext, config: BuildConfig, dbt: DbtCliResour
     """One stage's `dbt build` of the selected models on the run's copy: nothing when the warehouse is
     up to date (then nothing after it runs either); the models' metadata; a one-line failure."""
     warehouse.lock(context)
-    if not config.full_refresh and warehouse.up_to_date(config.dbt_vars):   # e.g. a run that waited for
-        say("dbt: nothing to build, the warehouse is up to date", context)   # another which built it all
+    periods = chosen_periods(context)
+    # e.g. a run that waited for another which built it all; chosen periods are rebuilt all the same
+    if not config.full_refresh and not periods and warehouse.up_to_date(config.dbt_vars):
+        say("dbt: nothing to build, the warehouse is up to date", context)
         return
     copy = warehouse.writable(context)
     with closing(connect(copy)) as con:
@@ -87,7 +100,13 @@ def build(context: AssetExecutionContext, config: BuildConfig, dbt: DbtCliResour
     # the target folder are the same from run to run, so dbt re-parses only what changed. Unit tests
     # test the SQL, not the data: they passed when this project last built, so an incremental run
     # of the same project skips them.
-    args = ["build", "--vars", json.dumps({**config.dbt_vars, "chaxin_warehouse": str(copy)}),
+    # Chosen periods reach the per-period models as a var of the invocation, not of the build's
+    # record: they say what to rebuild, not how (macros/changed_clients.sql).
+    invocation_vars = {**config.dbt_vars, "chaxin_warehouse": str(copy), **({"periods": periods} if periods else {})}
+    if periods:
+        say(f"dbt: rebuilding {len(periods)} period{'s' if len(periods) > 1 else ''}, "
+            f"{periods[0]}{f' to {periods[-1]}' if len(periods) > 1 else ''}", context)
+    args = ["build", "--vars", json.dumps(invocation_vars),
             *(["--full-refresh"] if full_refresh else ["--exclude-resource-type", "unit_test"])]
     n_nodes = len(context.selected_asset_keys)    # models and seeds; tests are checks
     with step(name, context) as progress:
@@ -113,6 +132,13 @@ def build(context: AssetExecutionContext, config: BuildConfig, dbt: DbtCliResour
     # the record of the build is written once, by the commit: the later stage's call is the one kept
     warehouse.built(config.dbt_vars, invocation.target_path / "manifest.json", rebuilt_all=full_refresh)
     yield from events
+
+
+def chosen_periods(context: AssetExecutionContext) -> list[str]:
+    """The periods this run was asked to rebuild (read from the run, so both stages agree): none for
+    a whole-warehouse run (the CLI's and the sensor's, where the incremental models decide by
+    client) or a run not over periods."""
+    return [] if BY_CLIENT_TAG in context.run.tags else run_periods(context.run.tags)
 
 
 def with_model_metadata(context: AssetExecutionContext, con, event, typed_after: int | None = None):

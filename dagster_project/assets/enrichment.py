@@ -12,7 +12,7 @@ from warehouse import connect
 from ..metadata import markdown_table
 from ..progress import step
 from ..resources import WarehouseResource
-from .dbt import model_metadata
+from .dbt import mart_models, model_metadata
 
 
 def enrichment_asset(spec: Enrichment) -> AssetsDefinition:
@@ -32,6 +32,7 @@ def enrichment_asset(spec: Enrichment) -> AssetsDefinition:
         for name, value in module.describe(result).items():     # the computation's own figures
             metadata[name] = (MetadataValue.md(value) if isinstance(value, str) else MetadataValue.int(value)
                               if isinstance(value, int) else MetadataValue.float(value))
+        warehouse.commit_unless_later(context, list(mart_models.keys))
         return MaterializeResult(metadata=metadata)
 
     return compute_table

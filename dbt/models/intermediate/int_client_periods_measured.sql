@@ -5,6 +5,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
+    tags=['per_period'],
     pre_hook="{{ drop_changed_clients(ref('int_client_inputs_fingerprinted'), 'inputs_hash') }}",
 ) }}
 with
@@ -139,4 +140,4 @@ final as (
     from measured
 )
 
-select * from final
+select * from final where {{ rows_to_build('client_id', 'period_key') }}

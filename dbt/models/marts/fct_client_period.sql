@@ -7,6 +7,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
+    tags=['per_period'],
     pre_hook="{{ drop_changed_clients(ref('int_client_periods_measured'), '_inputs_hash') }}",
 ) }}
 with
@@ -98,4 +99,4 @@ final as (
         and current_period.client_id = previous_period.client_id
 )
 
-select * from final
+select * from final where {{ rows_to_build('client_id', 'period_key') }}
