@@ -20,20 +20,23 @@ def period_range_tags(first: str, last: str) -> dict[str, str]:
     return {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last}
 
 
-# A run over every period that rebuilds only the clients whose inputs changed (the CLI's and the
-# sensor's); any other run over periods (the schedule, `chaxin run --periods`, a backfill or a
-# re-run from the UI) rebuilds the rows of the periods it covers.
+# A run over every period that rebuilds only the clients whose inputs changed: the CLI's and the
+# sensor's. Any other run over periods (the schedule, `chaxin run --periods`, a backfill or a re-run
+# from the UI) rebuilds the rows of the periods it covers. (Dagster needs a run that holds a
+# partitioned asset to cover partitions: a run without them fails on the models downstream.)
 BY_CLIENT_TAG = "chaxin/periods"
 
 
-def all_periods_tags() -> dict[str, str]:
-    """A whole-warehouse run (CLI, sensor): every period, the incremental models deciding by client."""
+def whole_run_tags() -> dict[str, str]:
     keys = PERIODS.get_partition_keys()
-    return {**period_range_tags(keys[0], keys[-1]), BY_CLIENT_TAG: "changed clients"}
+    return {**period_range_tags(keys[0], keys[-1]), BY_CLIENT_TAG: "the clients whose inputs changed"}
 
 
 def run_periods(tags: dict[str, str]) -> list[str]:
-    """The period keys a run covers, from its tags (one partition, or a range); none if not over PERIODS."""
+    """The period keys a run was asked to rebuild, from its tags (one partition, or a range); none
+    for a whole-warehouse run."""
+    if BY_CLIENT_TAG in tags:
+        return []
     if (key := tags.get("dagster/partition")) is not None:
         return [key] if PERIODS.has_partition_key(key) else []
     start, end = tags.get("dagster/asset_partition_range_start"), tags.get("dagster/asset_partition_range_end")

@@ -16,7 +16,7 @@ from ingest.readers import fingerprint
 from warehouse import connect
 
 from .jobs import warehouse_job
-from .partitions import all_periods_tags
+from .partitions import whole_run_tags
 from .resources import WarehouseResource
 
 
@@ -50,7 +50,7 @@ def new_file_requests(inbox: Path, cursor: dict, known: set[str]) -> tuple[list[
         settled[name] = sha
     requests = [] if not settled else [RunRequest(
         run_key=hashlib.sha256(" ".join(sorted(settled.values())).encode()).hexdigest(),
-        tags={**all_periods_tags(), "chaxin/files": str(len(settled)), "chaxin/first_file": min(settled)})]
+        tags={**whole_run_tags(), "chaxin/files": str(len(settled)), "chaxin/first_file": min(settled)})]
     return requests, {"seen": next_seen, "requested": sorted(requested)}
 
 

@@ -11,6 +11,7 @@ from dagster import build_sensor_context, materialize
 
 from dagster_project.assets import REVIEWS
 from dagster_project.definitions import defs
+from dagster_project.partitions import whole_run_tags
 from chaxin.settings import Settings
 from dagster_project.resources import build_resources
 from dagster_project.sensors import inbox_sensor
@@ -21,8 +22,7 @@ from .conftest import FIXTURE_INBOX, rows, run_warehouse, station
 
 
 def test_definitions_declare_partitions_schedule_sensor_jobs_and_checks():
-    job = defs.resolve_job_def("quarterly_job")
-    quarters = job.partitions_def.get_partition_keys()
+    quarters = defs.resolve_assets_def(REVIEWS["quarter"].key).partitions_def.get_partition_keys()
     assert quarters[:2] == ["2006Q1", "2006Q2"] and quarters[-1] == "2030Q4" and len(quarters) == 100
     years = defs.resolve_assets_def(REVIEWS["year"].key).partitions_def.get_partition_keys()
     assert years[0] == "2006" and years[-1] == "2030"
@@ -89,7 +89,7 @@ def test_sensor_requests_one_run_for_the_files_that_settled(built, tmp_path):
     assert first == [] and third == []
     sha = hashlib.sha256(new_file.read_bytes()).hexdigest()
     assert [r.run_key for r in second] == [hashlib.sha256(sha.encode()).hexdigest()]
-    assert second[0].tags == {"chaxin/files": "1", "chaxin/first_file": "2011_feedback.csv"}
+    assert second[0].tags == {**whole_run_tags(), "chaxin/files": "1", "chaxin/first_file": "2011_feedback.csv"}
 
     growing = inbox / "2012_profiles.csv"    # a file still being copied in
     growing.write_text("名称,统计年度\n", encoding="utf-8")

@@ -10,14 +10,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-from dagster import AssetKey, build_schedule_context
+from dagster import AssetKey, DagsterInstance, build_schedule_context
 
 from dagster_project.definitions import defs
 from dagster_project.history import local_instance
-from dagster_project.partitions import PERIODS, all_periods_tags, run_periods
+from dagster_project.partitions import PERIODS, run_periods
+from dagster_project.runner import run_job
 from warehouse import connect
-from warehouse.periods import NotAPeriod, checked_period_range, closing_range, periods_in_order
 
 from .conftest import rows
 from .test_crash_safety import copy_station
@@ -26,29 +25,13 @@ CHAXIN = Path(sys.executable).with_name("chaxin")
 FACT = AssetKey(["marts", "fct_client_period"])
 
 
-def test_periods_are_ordered_by_last_day_the_shorter_first():
-    order = periods_in_order()
-    assert order[:6] == ["2006Q1", "2006Q2", "2006Q3", "2006Q4", "2006", "2007Q1"]
-    assert order[order.index("2010Q3"):order.index("2011Q1") + 1] == ["2010Q3", "2010Q4", "2010", "2006-2010", "2011Q1"]
-    assert len(order) == 25 * 4 + 25 + 5 == len(PERIODS.get_partition_keys())
-    # a closed quarter settles one range: up to its plan
-    assert closing_range("2010Q4") == ("2010Q4", "2006-2010")
-    assert closing_range("2012Q1") == ("2012Q1", "2011-2015")
-    assert checked_period_range("2008Q1..2009") == ("2008Q1", "2009")
-    assert checked_period_range("2008") == ("2008", "2008")
-    with pytest.raises(NotAPeriod, match="2011 comes after 2008"):
-        checked_period_range("2011..2008")
-    with pytest.raises(NotAPeriod, match="no data for 2031"):
-        checked_period_range("2030..2031")
-
-
 def test_the_per_period_models_are_partitioned_and_the_schedule_takes_the_closed_quarters_range():
     graph = defs.resolve_asset_graph()
     partitioned = {key.to_user_string() for key in graph.get_all_asset_keys() if graph.get(key).partitions_def == PERIODS}
-    assert partitioned == {"marts/fct_client_period", "intermediate/int_client_periods_measured"}
+    assert partitioned == {"marts/fct_client_period"}
     assert graph.get(AssetKey(["marts", "dim_client"])).partitions_def is None
     assert defs.resolve_job_def("warehouse_job").partitions_def == PERIODS
-    assert len(run_periods(all_periods_tags())) == 130
+    assert len(PERIODS.get_partition_keys()) == 130
 
     schedule = defs.resolve_schedule_def("quarterly_refresh_schedule")
     context = build_schedule_context(scheduled_execution_time=dt.datetime(2011, 1, 1, 6))
@@ -93,4 +76,20 @@ def test_a_run_of_some_periods_rebuilds_those_periods_rows_and_records_their_par
 
     instance = local_instance(settings)
     assert instance.get_materialized_partitions(FACT) == {"2008"}
-    assert instance.get_materialized_partitions(AssetKey(["intermediate", "int_client_periods_measured"])) == {"2008"}
+
+
+def test_a_whole_run_covers_every_period_and_says_which_changed(built, tmp_path):
+    """`chaxin run` rebuilds by client, not by period: it covers every period and its facts'
+    metadata names the periods whose rows differ from the last build's. A new client's first
+    commissions, in 2011Q1, change 2011Q1, 2011 and 2011-2015 and nothing else."""
+    settings = copy_station(built[2], tmp_path)
+    (settings.inbox / "2011_commissions.csv").write_text(
+        "编号,委托日期,委托单位,用户性质\nN1,2011-01-05,新来的科技有限公司,企业\nN2,2011-02-05,新来的科技有限公司,企业\n",
+        encoding="utf-8")
+    instance = DagsterInstance.ephemeral()
+    outcome = run_job(settings, "warehouse_job", instance=instance)
+    assert outcome.ok, outcome.failures
+    assert instance.get_materialized_partitions(FACT) == set(PERIODS.get_partition_keys())
+    metadata = outcome.materialized["marts/fct_client_period"]
+    assert metadata["periods changed"].value == 3
+    assert metadata["changed periods"].value.splitlines()[2:] == ["| 2011Q1 | 1 |", "| 2011 | 1 |", "| 2011-2015 | 1 |"]

@@ -17,10 +17,11 @@ from ingest.raw_schema import ensure_raw_schema
 from warehouse import connect
 from warehouse.build_state import built_alike, last_build
 from warehouse.files import dbt_target_path
+from warehouse.period_changes import changed_periods
 from warehouse.reads import five_year_tiers
 
 from ..metadata import markdown_table, relation_metadata
-from ..partitions import BY_CLIENT_TAG, PERIODS, run_periods
+from ..partitions import PERIODS, run_periods
 from ..progress import say, step
 from ..resources import WarehouseResource, dbt_project
 
@@ -37,9 +38,12 @@ class ChaxinTranslator(DagsterDbtTranslator):
         return dbt_resource_props.get("schema")
 
     def get_partitions_def(self, dbt_resource_props: Mapping[str, Any]) -> PartitionsDefinition | None:
-        """The per-period models (dbt tag per_period: rows per grain and period) are partitioned by
-        period, so the UI shows when each period was built and a period or a range can be rebuilt."""
-        return PERIODS if "per_period" in dbt_resource_props.get("tags", []) else None
+        """The per-period facts are partitioned by period, so the UI shows when each period was built
+        and a period or a range can be rebuilt. Their input int_client_periods_measured rebuilds the
+        same periods (both carry the dbt tag per_period) in the same invocation; the aggregates
+        are tables that every build rebuilds whole."""
+        per_period = "per_period" in dbt_resource_props.get("tags", [])
+        return PERIODS if per_period and dbt_resource_props.get("schema") == "marts" else None
 
 
 class BuildConfig(Config):
@@ -53,6 +57,8 @@ class BuildConfig(Config):
 # table, the enrichment assets (assets/enrichment.py) compute those tables from it, stage 2 builds the
 # models that read them. Same writer session, same vars and full-refresh decision, same progress lines.
 ENRICHED = "source:enrichment+"
+FACTS = AssetKey(["marts", "fct_client_period"])
+ORDER = {key: n for n, key in enumerate(PERIODS.get_partition_keys())}
 
 
 # No `project=` here: the DbtCliResource's project_dir decides where dbt runs (tests point it at a copy).
@@ -124,6 +130,9 @@ def build(context: AssetExecutionContext, config: BuildConfig, dbt: DbtCliResour
     typed_after = None if full_refresh else last.max_load_id   # staging's rows typed by this run
     with closing(connect(copy)) as con:
         events = [with_model_metadata(context, con, event, typed_after) for event in events]
+        if FACTS in context.selected_asset_keys and invocation.is_successful():
+            changed = changed_periods(con, warehouse.settings.warehouse)
+            events = [with_changed_periods(context, event, changed) for event in events]
     if not invocation.is_successful():
         yield from events    # what built and which checks failed, before the copy is dropped
         error = invocation.get_error()
@@ -136,9 +145,19 @@ def build(context: AssetExecutionContext, config: BuildConfig, dbt: DbtCliResour
 
 def chosen_periods(context: AssetExecutionContext) -> list[str]:
     """The periods this run was asked to rebuild (read from the run, so both stages agree): none for
-    a whole-warehouse run (the CLI's and the sensor's, where the incremental models decide by
-    client) or a run not over periods."""
-    return [] if BY_CLIENT_TAG in context.run.tags else run_periods(context.run.tags)
+    a whole-warehouse run (the CLI's and the sensor's, where the incremental models decide by client)."""
+    return run_periods(context.run.tags)
+
+
+def with_changed_periods(context: AssetExecutionContext, event, changed: dict[str, int]):
+    """The facts' periods whose rows this build changed (against the working file), on the facts'
+    materialization: a run covers every period, this says which of them it changed."""
+    if not isinstance(event, Output) or context.asset_key_for_output(event.output_name) != FACTS:
+        return event
+    return event.with_metadata({**event.metadata,
+                                "periods changed": MetadataValue.int(len(changed)),
+                                "changed periods": MetadataValue.md(markdown_table(
+                                    ["period", "clients whose rows changed"], sorted(changed.items(), key=lambda item: ORDER[item[0]])))})
 
 
 def with_model_metadata(context: AssetExecutionContext, con, event, typed_after: int | None = None):
