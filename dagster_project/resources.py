@@ -127,8 +127,9 @@ class WarehouseResource(ConfigurableResource):
         """Commit now when this run holds neither the commit asset nor a later writing step: a
         re-run or backfill of some models from the UI keeps what it built (its dbt tests passed)
         instead of dropping it at teardown. True when it committed."""
-        selection = context.run.asset_selection
-        if not selection or WORKING_FILE_KEY in selection or any(key in selection for key in later):   # none: all
+        # the run's selection (a UI run), else the job's own assets (a subset job run in-process)
+        selection = context.run.asset_selection or context.job_def.asset_layer.executable_asset_keys
+        if WORKING_FILE_KEY in selection or any(key in selection for key in later):
             return False
         return self.commit()
 

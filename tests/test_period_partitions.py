@@ -12,7 +12,7 @@ from pathlib import Path
 
 from dagster import AssetKey, DagsterInstance, build_schedule_context
 
-from dagster_project.definitions import defs
+from dagster_project.definitions import build_definitions, defs
 from dagster_project.history import local_instance
 from dagster_project.partitions import PERIODS, run_periods
 from dagster_project.runner import run_job
@@ -93,3 +93,20 @@ def test_a_whole_run_covers_every_period_and_says_which_changed(built, tmp_path)
     metadata = outcome.materialized["marts/fct_client_period"]
     assert metadata["periods changed"].value == 3
     assert metadata["changed periods"].value.splitlines()[2:] == ["| 2011Q1 | 1 |", "| 2011 | 1 |", "| 2011-2015 | 1 |"]
+
+
+def test_materializing_a_partition_from_the_ui_keeps_its_build(built, tmp_path):
+    """The UI's Materialize on one partition of the fact runs the asset alone (no commit asset in
+    the run): the dbt step commits its build itself once dbt's tests pass."""
+    settings = copy_station(built[2], tmp_path)
+    con = connect(settings.warehouse)
+    con.execute("update marts.fct_client_period set commission_fees = -1 where period_key in ('2008', '2008Q1')")
+    con.close()
+    station_defs = build_definitions(settings)
+    job = station_defs.resolve_implicit_global_asset_job_def().get_subset(asset_selection={FACT})
+    result = job.execute_in_process(partition_key="2008", instance=DagsterInstance.ephemeral(), raise_on_error=False)
+    assert result.success
+    con = connect(settings.warehouse, read_only=True)
+    still = dict(rows(con, "select period_key, count(*) from marts.fct_client_period where commission_fees = -1 group by all"))
+    con.close()
+    assert list(still) == ["2008Q1"]
