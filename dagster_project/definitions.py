@@ -17,8 +17,9 @@ from .sensors import SENSORS
 def build_definitions(settings: Settings, dbt_project_dir: Path = DBT_PROJECT_DIR) -> Definitions:
     # One process per run, whoever starts it (CLI, UI, sensor, schedule): the run's writer session
     # (lock and copy, resources.py) spans its steps, and no step pays a subprocess's imports again.
-    return Definitions(assets=ASSETS, asset_checks=CHECKS, jobs=JOBS, schedules=SCHEDULES, sensors=[*SENSORS, *REVIEW_SENSORS],
-                       resources=build_resources(settings, dbt_project_dir), executor=in_process_executor)
+    return Definitions(assets=ASSETS, asset_checks=CHECKS, jobs=JOBS, schedules=SCHEDULES,
+                       sensors=[*SENSORS, *REVIEW_SENSORS], resources=build_resources(settings, dbt_project_dir),
+                       executor=in_process_executor)
 
 
 defs = build_definitions(Settings.load())

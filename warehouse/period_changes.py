@@ -10,16 +10,17 @@ FACTS = "marts.fct_client_period"
 
 def changed_periods(con, before: Path) -> dict[str, int]:
     """period_key -> how many clients' rows there were added, changed or removed, comparing con's
-    facts with those of the file `before` (none: every period con holds); only the rows of clients
+    facts with those of the file `before` (without facts: every period con holds); only the rows of clients
     whose inputs hash differs are compared (the others were kept as built), so the cost follows
     the change."""
+    every_period = f"select period_key, count(distinct client_id) from {FACTS} group by all"
     if not before.exists():
-        return dict(con.execute(f"select period_key, count(distinct client_id) from {FACTS} group by all").fetchall())
+        return dict(con.execute(every_period).fetchall())
     con.execute(f"attach '{before}' as before_run (read_only)")
     try:
         if not con.execute("""select count(*) from duckdb_tables() where database_name = 'before_run'
                               and schema_name = 'marts' and table_name = 'fct_client_period'""").fetchall()[0][0]:
-            return dict(con.execute(f"select period_key, count(distinct client_id) from {FACTS} group by all").fetchall())
+            return dict(con.execute(every_period).fetchall())
         return dict(con.execute(f"""
             with now as (
                 select * exclude (_inputs_hash) from {FACTS}

@@ -44,7 +44,7 @@ def closing_range(quarter: str) -> tuple[str, str]:
     """The first and last key of the range a closed quarter settles: the quarter up to its Five-Year
     Plan (with its year, and the year's later quarters, which hold nothing yet)."""
     _, start, _ = parse_period_key(quarter)
-    plan = next(key for key in period_keys("five_year") if parse_period_key(key)[1] <= start <= parse_period_key(key)[2])
+    plan = next(key for key in period_keys("five_year") if start <= parse_period_key(key)[2])
     return quarter, plan
 
 

@@ -154,10 +154,10 @@ def with_changed_periods(context: AssetExecutionContext, event, changed: dict[st
     materialization: a run covers every period, this says which of them it changed."""
     if not isinstance(event, Output) or context.asset_key_for_output(event.output_name) != FACTS:
         return event
-    return event.with_metadata({**event.metadata,
-                                "periods changed": MetadataValue.int(len(changed)),
+    in_order = sorted(changed.items(), key=lambda item: ORDER[item[0]])
+    return event.with_metadata({**event.metadata, "periods changed": MetadataValue.int(len(changed)),
                                 "changed periods": MetadataValue.md(markdown_table(
-                                    ["period", "clients whose rows changed"], sorted(changed.items(), key=lambda item: ORDER[item[0]])))})
+                                    ["period", "clients whose rows changed"], in_order))})
 
 
 def with_model_metadata(context: AssetExecutionContext, con, event, typed_after: int | None = None):
