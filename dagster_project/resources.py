@@ -230,13 +230,14 @@ class WarehouseResource(ConfigurableResource):
         return path.with_name(path.name + "-postgres") if self.on_server else path
 
     @contextmanager
-    def catalog(self):
-        """A connection to describe what the run built (relation_metadata, warehouse.catalog)."""
+    def catalog(self, read_only: bool = False):
+        """A connection to describe what the run built (relation_metadata, warehouse.catalog);
+        read_only for the committed working file, which readers in this process may hold open."""
         if self.on_server:
             with self.server.connection() as con:
                 yield con
             return
-        with self.connection_to(self.current) as con:
+        with self.connection(read_only=read_only) as con:
             yield con
 
     def relation(self, path: list[str]) -> str:

@@ -31,7 +31,7 @@ def working_file(context: AssetExecutionContext, warehouse: WarehouseResource) -
         committed = warehouse.commit()
         progress.summary = "the run's build is committed" if committed else "nothing written"
     path = warehouse.settings.warehouse
-    with warehouse.catalog() as con:
+    with warehouse.catalog(read_only=True) as con:
         schemas = rows_per_schema(con)
     where = ({"server": MetadataValue.text(warehouse.settings.postgres_url.split("@")[-1])} if warehouse.on_server else
              {"path": MetadataValue.path(str(path)), "size (MB)": MetadataValue.float(round(path.stat().st_size / 1e6, 1))})
