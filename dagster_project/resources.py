@@ -218,8 +218,7 @@ class WarehouseResource(ConfigurableResource):
     def dbt_args(self, dbt_vars: dict) -> list[str]:
         """The target and --vars of this run's dbt invocations."""
         if self.on_server:
-            return ["--target", self.settings.dbt_target,
-                    "--vars", json.dumps({**dbt_vars, **self.settings.dbt_connection_vars()})]
+            return self.server.dbt_args(dbt_vars)
         # the run's copy reaches dbt's profile (profiles.yml) as a var of this invocation
         return ["--vars", json.dumps({**dbt_vars, "chaxin_warehouse": str(self.writable())})]
 

@@ -9,6 +9,8 @@ build, and the publication swaps bi_building in as bi (postgres_publish.py).
 """
 from __future__ import annotations
 
+import json
+import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
@@ -20,6 +22,9 @@ from chaxin.settings import Settings
 from . import postgres_state as state
 from .build_state import LastBuild
 from .postgres_publish import BUILDING, publish_bi_schema, reset_building_schema
+
+
+PASSWORD_VARIABLE = "DBT_ENV_SECRET_CHAXIN_POSTGRES_PASSWORD"   # read by dbt/profiles.yml
 
 
 class ServerSession:
@@ -89,6 +94,16 @@ class ServerSession:
         self.wrote = True
         self._started = (last, unfinished is not None)
         return self._started
+
+    def dbt_args(self, dbt_vars: dict) -> list[str]:
+        """--target postgres and the URL's parts as --vars, but not its password: dagster-dbt logs the
+        command line. dbt/profiles.yml reads it from a DBT_ENV_SECRET_ variable (dbt scrubs those from
+        its logs), set for the dbt processes this run starts."""
+        connection = self.settings.dbt_connection_vars()
+        password = connection["postgres"].pop("password")
+        connection["postgres"]["password"] = ""
+        os.environ[PASSWORD_VARIABLE] = password
+        return ["--target", self.settings.dbt_target, "--vars", json.dumps({**dbt_vars, **connection})]
 
     def relation(self, path: list[str]) -> str:
         schema, name = path
