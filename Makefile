@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 MANIFEST := dbt/target/manifest.json
 DBT_SOURCES := $(shell find dbt -path dbt/target -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' -o -name '*.md' \) -print)
 
-.PHONY: demo test test-slow install browser postgres postgres-install postgres-stop benchmark clean ui
+.PHONY: demo demo-postgres test test-slow install browser postgres postgres-install postgres-stop benchmark clean ui
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,14 @@ postgres-stop: install
 demo: install
 	$(BIN)/chaxin demo data/inbox
 	$(BIN)/chaxin run
+
+# The same demo on this checkout's throw-away PostgreSQL cluster (`make postgres`): the warehouse in
+# its database, bi published as a schema there. Only the folder of CHAXIN_WAREHOUSE is used on this
+# target (Dagster's run records, the quality docs, the reports), kept apart from the DuckDB demo's.
+demo-postgres: install postgres-install
+	$(BIN)/chaxin demo data/inbox
+	CHAXIN_TARGET=postgres CHAXIN_POSTGRES_URL="$$($(BIN)/python -m tests.postgres_server start)" \
+	  CHAXIN_WAREHOUSE=$(CURDIR)/data/postgres/warehouse.duckdb $(BIN)/chaxin run
 
 test: install browser postgres-install
 	$(BIN)/python -m pytest -m "not slow"

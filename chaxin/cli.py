@@ -33,6 +33,13 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, BadSetting) as e:
         error_console.print(f"[bold red]error:[/] {e}")
         return 2
+    except Exception as e:   # the station server unreachable, or nothing published there yet: one line
+        from warehouse.errors import NothingPublished, ServerUnreachable
+
+        if not isinstance(e, (ServerUnreachable, NothingPublished)):
+            raise
+        error_console.print(f"[bold red]error:[/] {e}")
+        return 1 if isinstance(e, ServerUnreachable) else 2
 
 
 def parser() -> Parser:
@@ -87,11 +94,7 @@ def parser() -> Parser:
 
 
 def _settings(args) -> Settings:
-    settings = Settings.load(getattr(args, "inbox", None), getattr(args, "warehouse", None), getattr(args, "bi", None))
-    if settings.target != "duckdb":   # rather than run on DuckDB while the user asked for the server
-        raise UsageError("CHAXIN_TARGET=postgres: the dbt project builds on PostgreSQL, but ingest and the "
-                         "commands do not yet (issue 13); unset CHAXIN_TARGET to use the DuckDB warehouse")
-    return settings
+    return Settings.load(getattr(args, "inbox", None), getattr(args, "warehouse", None), getattr(args, "bi", None))
 
 
 def _period_range(text: str) -> tuple[str, str]:
@@ -113,10 +116,10 @@ def _period(key: str, grain: str | None = None) -> str:
     return key
 
 
-def _published(settings: Settings) -> Path:
-    if not settings.bi.exists():
+def _published(settings: Settings) -> None:
+    """Before any slow work: something is published (on the station server, the reading says so)."""
+    if settings.target == "duckdb" and not settings.bi.exists():
         raise UsageError(f"nothing published yet at {settings.bi}: run `chaxin run` first")
-    return settings.bi
 
 
 def _writable(out: str | None, folder: bool = False) -> Path | None:
@@ -226,7 +229,7 @@ def cmd_run(args) -> int:
         return 0
     error_console.print(plan.describe() + (" (--full-refresh)" if args.full_refresh else "")
                         + (f" (--periods {periods[0]}..{periods[1]})" if periods else ""))
-    only, note = (None, None) if args.full_refresh or periods else what_to_rebuild(plan, dbt_vars)
+    only, note = (None, None) if args.full_refresh or periods else what_to_rebuild(plan, dbt_vars, settings.target)
     if note:
         error_console.print(note)
     outcome = _run(settings, "warehouse_job", "ingest, dbt build with tests, publish", dbt_vars,
@@ -237,17 +240,18 @@ def cmd_run(args) -> int:
         views.quarantine(settings)
     views.checks(outcome.checks)
     views.failures(outcome)
+    published = views.published_name(settings)
     if "bi/published_file" in outcome.materialized:
         views.five_year_summaries(settings)
-        console.print(f"[green]published[/] {settings.bi}")
+        console.print(f"[green]published[/] {published}")
         console.print(f"data docs: {settings.quality_dir / DATA_DOCS}")
         for name, value in outcome.materialized.get("reports/period_reports", {}).items():
             if name.startswith("report "):
                 console.print(f"{name}: {value.path}")
     elif outcome.ok:   # another run built everything while this one waited for it
-        console.print(f"nothing to build or publish: the warehouse was already up to date ({settings.bi} unchanged)")
+        console.print(f"nothing to build or publish: the warehouse was already up to date ({published} unchanged)")
     else:
-        console.print(f"[bold red]not published:[/] {settings.bi} is unchanged")
+        console.print(f"[bold red]not published:[/] {published} is unchanged")
     return 0 if outcome.ok else 1
 
 
@@ -255,7 +259,7 @@ def cmd_status(args) -> int:
     from dagster_project.history import latest_run_checks
 
     settings = _settings(args)
-    if not settings.warehouse.exists():
+    if settings.target == "duckdb" and not settings.warehouse.exists():
         raise UsageError(f"no warehouse at {settings.warehouse} yet: run `chaxin run` first")
     views.ledger(settings)
     views.quarantine(settings)
@@ -264,24 +268,27 @@ def cmd_status(args) -> int:
         run_id, status, checks = latest
         console.print(f"latest warehouse run {run_id[:8]}: {status}")
         views.checks(checks)
-    if settings.bi.exists():
-        views.completeness(settings)
+    if settings.target == "postgres" or settings.bi.exists():
+        from warehouse.errors import NothingPublished
+
+        try:
+            views.completeness(settings)
+        except NothingPublished as e:   # nothing published on the server yet: status still shows the rest
+            console.print(str(e))
     return 0
 
 
 def cmd_quality(args) -> int:
     settings = _settings(args)
-    period, out, bi = _period(args.period), _writable(args.out), _published(settings)
+    period, out = _period(args.period), _writable(args.out)
+    _published(settings)
     from reports.service_lists import completeness_rows, completeness_sheets
     from reports.xlsx import write_workbook
-    from warehouse import connect
+    from warehouse.reading import read_published
 
-    con = connect(bi, read_only=True)
-    try:
+    with read_published(settings, ["bi_mart_completeness_gaps", "bi_mart_duplicate_candidates"]) as con:
         rows = completeness_rows(con, period)
         sheets = completeness_sheets(con, [period]) if out else {}
-    finally:
-        con.close()
     if out:
         with _writing(out):
             write_workbook(out, sheets)
@@ -296,22 +303,19 @@ def cmd_aliases(args) -> int:
     out = _writable(args.out)
     if not 0 <= args.min_score <= 100:
         raise UsageError(f"--min-score {args.min_score:g} is not a score: give 0 to 100")
-    if not settings.warehouse.exists():
+    if settings.target == "duckdb" and not settings.warehouse.exists():
         raise UsageError(f"no warehouse at {settings.warehouse} yet: run `chaxin run` first")
     import duckdb
 
     from reports.alias_candidates import write_alias_rows
-    from warehouse import connect
+    from warehouse.reading import read_warehouse
     from warehouse.reads import alias_candidates
 
-    try:   # the working file, read-only: the evidence names contacts, which the BI file never holds
-        con = connect(settings.warehouse, read_only=True)
+    try:   # the working data, read-only: the evidence names contacts, which the BI file never holds
+        with read_warehouse(settings, ["marts.mart_duplicate_candidates"]) as con:
+            rows = alias_candidates(con, args.min_score)
     except duckdb.IOException as e:
         raise UsageError(f"cannot read {settings.warehouse} ({str(e).splitlines()[0]})") from None
-    try:
-        rows = alias_candidates(con, args.min_score)
-    finally:
-        con.close()
     if rows is None:
         raise UsageError(f"the warehouse {settings.warehouse} has no duplicate candidates yet: run `chaxin run`")
     if out:
@@ -327,32 +331,33 @@ def cmd_aliases(args) -> int:
 
 def cmd_actions(args) -> int:
     settings = _settings(args)
-    quarter, out, bi = _period(args.quarter, "quarter"), _writable(args.out), _published(settings)
+    quarter, out = _period(args.quarter, "quarter"), _writable(args.out)
+    _published(settings)
     from reports.service_lists import ALL_SHEET, as_of_date, write_action_list
-    from warehouse import connect
+    from warehouse.reading import read_published
     from warehouse.reads import action_plan_by_status, survey_targets
 
     as_of = as_of_date(quarter)
-    con = connect(bi, read_only=True)
-    try:
+    with read_published(settings, ["bi_mart_action_plan", "bi_mart_survey_targets"]) as con:
         if out:
             with _writing(out):
                 sheets = write_action_list(con, quarter, out)
             console.print(f"{len(sheets[ALL_SHEET][1])} rows for {len(sheets) - 1} searchers written to {out}")
             return 0
         actions, targets = action_plan_by_status(con, quarter), survey_targets(con, quarter)
-    finally:
-        con.close()
     views.action_list(quarter, as_of, actions, targets)
     return 0
 
 
 def cmd_report(args) -> int:
     settings = _settings(args)
-    period, out, bi = _period(args.period), _writable(args.out, folder=True), _published(settings)
+    period, out = _period(args.period), _writable(args.out, folder=True)
+    _published(settings)
     from reports.period_report import write_period_report
+    from warehouse.reading import published_file
 
-    with console.status(f"writing the {period} report"), _writing(out or settings.reports_dir):
+    with console.status(f"writing the {period} report"), _writing(out or settings.reports_dir), \
+            published_file(settings) as bi:
         path = write_period_report(bi, period, out or settings.reports_dir)
     console.print(f"report written: {path}")
     return 0

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -16,32 +15,41 @@ STATUS_STYLE = {"loaded": "green", "duplicate": "yellow", "rejected": "bold red"
 
 
 @contextmanager
-def reading(path: Path):
-    """A read-only connection, or None (said in one line) when another process holds the file
-    read-write: what the CLI shows must never turn a run's outcome into a traceback."""
+def reading(settings: Settings, relations: list[str] | None = None):
+    """A read-only DuckDB connection to the warehouse (relations: what it must hold; None: the published
+    data), or None (said in one line) when another process holds the file read-write: what the CLI
+    shows must never turn a run's outcome into a traceback. On the station server: copies of the
+    server's relations (warehouse/reading.py)."""
     import duckdb
 
-    from warehouse import connect
+    from warehouse.reading import read_published, read_warehouse
 
+    opened = read_published(settings) if relations is None else read_warehouse(settings, relations)
     try:
-        con = connect(path, read_only=True)
+        con = opened.__enter__()
     except duckdb.IOException as e:
-        console.print(f"[yellow]cannot read {path}:[/] {str(e).splitlines()[0]}")
+        console.print(f"[yellow]cannot read {settings.bi if relations is None else settings.warehouse}:[/] "
+                      f"{str(e).splitlines()[0]}")
         yield None
         return
     try:
         yield con
     finally:
-        con.close()
+        opened.__exit__(None, None, None)
+
+
+def published_name(settings: Settings) -> str:
+    """Where readers find the published data, for messages."""
+    return "schema bi on the station server" if settings.target == "postgres" else str(settings.bi)
 
 
 def ledger(settings: Settings, run_id: str | None = None) -> None:
     """The whole ledger, or the files one run ingested (its own rows: not a concurrent run's)."""
-    if not settings.warehouse.exists():
+    if settings.target == "duckdb" and not settings.warehouse.exists():
         return
     from warehouse.reads import ingested_files
 
-    with reading(settings.warehouse) as con:
+    with reading(settings, ["raw.ingested_files"]) as con:
         if con is None:
             return
         ledger = ingested_files(con, run_id)
@@ -63,7 +71,7 @@ def ledger(settings: Settings, run_id: str | None = None) -> None:
 def quarantine(settings: Settings) -> None:
     from warehouse.reads import quarantine_counts
 
-    with reading(settings.warehouse) as con:
+    with reading(settings, ["quarantine.rejected_rows", "quarantine.value_flags"]) as con:
         if con is None:
             return
         counts = quarantine_counts(con)
@@ -104,7 +112,7 @@ def failures(outcome) -> None:
 def completeness(settings: Settings) -> None:
     from warehouse.reads import completeness_counts
 
-    with reading(settings.bi) as con:
+    with reading(settings) as con:
         if con is None:
             return
         counts = completeness_counts(con)
@@ -121,7 +129,7 @@ def five_year_summaries(settings: Settings) -> None:
     """Paper Table 4 and the §3 source mix for every five-year plan with commissions."""
     from warehouse.reads import five_year_source_mix, five_year_tiers
 
-    with reading(settings.warehouse) as con:
+    with reading(settings, ["marts.mart_tier_summary", "marts.mart_source_mix"]) as con:
         if con is None:
             return
         tiers, mix = five_year_tiers(con), five_year_source_mix(con)

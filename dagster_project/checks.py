@@ -28,8 +28,11 @@ def suites_check(name: str, selected: list, description: str):
 
     @multi_asset_check(specs=specs, name=name, description=description)
     def check(context: AssetCheckExecutionContext, warehouse: WarehouseResource):
-        with step(f"checks {name}", context) as progress, warehouse.connection(read_only=True) as con:
-            after_load = warehouse.validation_scope(con)
+        after_load = warehouse.validation_scope()
+        relations = [".".join(suite.asset_path) for suite in selected]
+        # the rows of the new loads only, on the server (where they are copied from) as in validate
+        where = {relation: f"_load_id > {after_load}" for relation in relations} if after_load is not None else None
+        with step(f"checks {name}", context) as progress, warehouse.reading(relations, where) as con:
             outcomes, docs = validate(con, warehouse.settings.quality_dir, {suite.name for suite in selected},
                                       after_load)
             failed = [o.suite.name for o in outcomes if o.failures]

@@ -13,21 +13,22 @@ from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, Se
 
 from ingest.load import inbox_files
 from ingest.readers import fingerprint
-from warehouse import connect
+from chaxin.settings import Settings
+from warehouse.errors import NothingPublished
+from warehouse.reading import read_published
 
 from .jobs import warehouse_job
 from .partitions import whole_run_tags
 from .resources import WarehouseResource
 
 
-def ledger_hashes(bi_file: Path) -> set[str]:
-    if not bi_file.exists():
-        return set()
-    con = connect(bi_file, read_only=True)
+def ledger_hashes(settings: Settings) -> set[str]:
+    """The sha256 of every file in the published ledger (the BI file's, or bi on the station server)."""
     try:
-        return {sha for (sha,) in con.execute("select sha256 from bi_ingested_files").fetchall()}
-    finally:
-        con.close()
+        with read_published(settings, ["bi_ingested_files"]) as con:
+            return {sha for (sha,) in con.execute("select sha256 from bi_ingested_files").fetchall()}
+    except NothingPublished:
+        return set()
 
 
 def new_file_requests(inbox: Path, cursor: dict, known: set[str]) -> tuple[list[RunRequest], dict]:
@@ -58,7 +59,7 @@ def new_file_requests(inbox: Path, cursor: dict, known: set[str]) -> tuple[list[
 @sensor(job=warehouse_job, minimum_interval_seconds=30, name="inbox_sensor", default_status=DefaultSensorStatus.RUNNING)
 def inbox_sensor(context: SensorEvaluationContext, warehouse: WarehouseResource):
     cursor = json.loads(context.cursor) if context.cursor else {}
-    requests, next_cursor = new_file_requests(warehouse.settings.inbox, cursor, ledger_hashes(warehouse.settings.bi))
+    requests, next_cursor = new_file_requests(warehouse.settings.inbox, cursor, ledger_hashes(warehouse.settings))
     if not requests:
         return SensorResult(skip_reason=SkipReason("no new settled file in the inbox"), cursor=json.dumps(next_cursor))
     return SensorResult(run_requests=requests, cursor=json.dumps(next_cursor))

@@ -1,19 +1,22 @@
-"""SPEC §7 targets: the same dbt project on PostgreSQL gives the same marts as on DuckDB (issue 13).
+"""SPEC §7 targets: `chaxin run` with CHAXIN_TARGET=postgres builds the same warehouse on the station
+server as on DuckDB (issue 13).
 
-The inbox that the DuckDB pipeline ingested is ingested into PostgreSQL by the same ingest
-(ingest/raw_postgres.py: COPY, one transaction per file); the enrichment tables that the Dagster
-assets computed on DuckDB are copied over (tests/postgres_enrichment.py, until runs on the server
-compute them). Then `dbt build --target postgres` runs every
-model, seed, unit test and data test there, and each mart is compared with DuckDB's as a multiset
-of rows over every column. Numbers are compared as floats rounded to 9 decimals: the two engines
-type some ratios differently (DuckDB double, PostgreSQL numeric), the values are the same.
+The real command, in a process of its own, runs the one Dagster job against a fresh database of a
+throw-away cluster: ingest by COPY (ingest/raw_postgres.py), `dbt build --target postgres` in two
+stages with the enrichment tables computed between them, the checks, the publication of `bi`. Each
+mart is then compared with the session's DuckDB build of the same inbox as a multiset of rows over
+every column. Numbers are compared as floats rounded to 9 decimals: the two engines type some
+ratios differently (DuckDB double, PostgreSQL numeric), the values are the same.
 """
 from __future__ import annotations
 
-import json
+import os
+import re
 import subprocess
 import sys
+import time
 from collections import Counter
+from contextlib import closing
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,37 +25,11 @@ import pytest
 from psycopg.conninfo import make_conninfo
 
 from chaxin.settings import BadSetting, Settings
-from warehouse.dbt_project import DBT_PROJECT_DIR
-
-from ingest import ingest_inbox
-from ingest.raw_postgres import postgres_raw
 
 from .conftest import rows
-from .postgres_enrichment import copy_enrichment
 from .postgres_server import fresh_database
 
-DBT = Path(sys.executable).with_name("dbt")
-
-
-def build_on_postgres(postgres_url: str, scratch: Path) -> None:
-    """`dbt build` of the whole project against PostgreSQL, as CHAXIN_TARGET=postgres configures it."""
-    settings = Settings.load(target="postgres", postgres_url=postgres_url)
-    # dbt's own target folder keeps DuckDB's manifest, which Dagster reads: this build writes elsewhere
-    result = subprocess.run(
-        [str(DBT), "build", "--target", settings.dbt_target, "--vars", json.dumps(settings.dbt_connection_vars()),
-         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-         "--target-path", str(scratch / "target"), "--log-path", str(scratch / "logs")],
-        capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout[-3000:]
-
-
-def ingest_on_postgres(postgres_url: str, inbox: Path) -> dict[str, int]:
-    """The real ingest of the inbox into the server's raw; rows loaded per family."""
-    loaded = Counter()
-    with postgres_raw(postgres_url) as target:
-        for result in ingest_inbox(target, inbox, settle_seconds=0):
-            loaded[result.family] += result.rows
-    return loaded
+CHAXIN = Path(sys.executable).with_name("chaxin")
 
 
 def comparable(value):
@@ -103,38 +80,72 @@ def assert_same_marts(duckdb_con, postgres_url: str) -> dict:
     return expected
 
 
-def test_demo_marts_equal_on_postgres(demo_built, postgres_url, tmp_path):
+def chaxin_on_server(url: str, root: Path, *args: str) -> subprocess.CompletedProcess:
+    """The chaxin command in a process of its own, as a person runs it against the station server
+    (its Dagster records, reports and dbt target folder under root)."""
+    env = {**os.environ, "CHAXIN_TARGET": "postgres", "CHAXIN_POSTGRES_URL": url, "CHAXIN_SETTLE_SECONDS": "0"}
+    return subprocess.run([str(CHAXIN), *args, "--warehouse", str(root / "warehouse.duckdb"),
+                           "--bi", str(root / "bi.duckdb")], env=env, cwd=root, capture_output=True, text=True)
+
+
+def test_chaxin_run_on_the_station_server_equals_duckdb(demo_built, postgres_url, tmp_path):
     con, _, settings = demo_built
-    url = fresh_database(postgres_url, "demo")
-    loaded = ingest_on_postgres(url, settings.inbox)
-    assert loaded["commissions"] == rows(con, "select count(*) from raw.commissions")[0][0] > 3500
-    copy_enrichment(con, url)
-    build_on_postgres(url, tmp_path)
+    url = fresh_database(postgres_url, "demo_run")
+    started = time.monotonic()
+    first = chaxin_on_server(url, tmp_path, "run", "--inbox", str(settings.inbox))
+    took = time.monotonic() - started
+    assert first.returncode == 0, (first.stdout + first.stderr)[-3000:]
+    # SPEC §9: the paper's Table 4 for 2006-2010, as the command prints it and as BI tools read it
+    assert re.search(r"2006-2010\s*│\s*40\s*│\s*78\s*│\s*197\s*│\s*315", first.stdout), first.stdout[-2000:]
+    assert "published schema bi on the station server" in first.stdout
+    with psycopg.connect(url) as pg:
+        assert dict(pg.execute("select tier, n_clients from bi.bi_mart_tier_summary "
+                               "where grain = 'five_year' and period_key = '2006-2010'").fetchall()) == {
+            "key": 40, "potential_key": 78, "general": 197}
+        loaded = pg.execute("select count(*) from raw.commissions").fetchall()[0][0]
+        built_by = pg.execute("select run_id from meta.last_build").fetchall()[0][0]
+        assert pg.execute("select build_run_id from bi._published").fetchall()[0][0] == built_by
+        assert pg.execute("select count(*) from enrichment.client_outlook").fetchall()[0][0] > 1000
+    assert loaded == rows(con, "select count(*) from raw.commissions")[0][0] > 3500
+    assert not (tmp_path / "warehouse.duckdb").exists() and not (tmp_path / "bi.duckdb").exists()
     marts = assert_same_marts(con, url)
     # every contract table of the demo has rows to compare (an empty mart would compare equal)
     assert all(counts for _, counts in marts.values())
-    assert {"dim_client", "fct_client_period", "mart_tier_summary", "mart_source_mix"} <= set(marts)
-    # SPEC §9 on PostgreSQL itself: the paper's Table 4 for 2006-2010
-    with psycopg.connect(url) as pg:
-        tiers = dict(pg.execute("select tier, n_clients from marts.mart_tier_summary "
-                                "where grain = 'five_year' and period_key = '2006-2010'").fetchall())
-    assert tiers == {"key": 40, "potential_key": 78, "general": 197}
+    assert {"dim_client", "fct_client_period", "mart_tier_summary", "mart_source_mix", "mart_client_outlook",
+            "mart_duplicate_candidates", "mart_research_directions"} <= set(marts)
     assert_bi_published_for_a_read_only_role(con, url)
+
+    # nothing new: the second run says so and writes nothing (the build record is the first run's)
+    second = chaxin_on_server(url, tmp_path, "run", "--inbox", str(settings.inbox))
+    assert second.returncode == 0 and second.stdout.startswith("up to date: built"), second.stdout + second.stderr
+    with psycopg.connect(url) as pg:
+        assert pg.execute("select run_id from meta.last_build").fetchall()[0][0] == built_by
+    # the service lists read the published bi on the server: the same rows as from the BI file
+    actions = chaxin_on_server(url, tmp_path, "actions", "--quarter", "2010Q4", "--out", str(tmp_path / "a.xlsx"))
+    assert actions.returncode == 0, actions.stderr
+    from reports.service_lists import ALL_SHEET, action_list_sheets
+    from warehouse import connect
+
+    with closing(connect(settings.bi, read_only=True)) as bi:   # the same list from DuckDB's BI file
+        n_rows = len(action_list_sheets(bi, "2010Q4")[ALL_SHEET][1])
+    assert actions.stdout.startswith(f"{n_rows} rows for 8 searchers") and n_rows > 500, actions.stdout
+    # the run wrote the period reports from a copy of the published bi (the latest closed periods)
+    assert (tmp_path / "reports" / "period_report_2011-2015.html").stat().st_size > 10_000
+    print(f"chaxin run on the station server: {took:.0f} s")
 
 
 def assert_bi_published_for_a_read_only_role(duckdb_con, url: str) -> None:
-    """dbt built the bi models into bi_building; published, they equal DuckDB's bi views, and a role
-    made by grant-bi reads them and no other table of the warehouse."""
-    from warehouse.postgres_publish import grant_bi, publish_bi_schema
+    """The published bi equals DuckDB's bi views, and a role made by grant-bi reads them and no other
+    table of the warehouse."""
+    from warehouse.postgres_publish import grant_bi
 
-    assert grant_bi(url, "bi_demo_reader", login=True).created
-    publication = publish_bi_schema(url)
+    grant = grant_bi(url, "bi_demo_reader", login=True)
     views = [v for (v,) in rows(duckdb_con, "select view_name from duckdb_views() where database_name = "
                                             "current_database() and schema_name = 'bi' order by 1")]
-    assert publication.tables == views and "bi_mart_tier_summary" in views
+    assert grant.created and grant.tables == sorted(["_published", *views]) and "bi_mart_tier_summary" in views
     with psycopg.connect(make_conninfo(url, user="bi_demo_reader")) as reader:
         for view in views:
-            if view == "bi_ingested_files":   # its ingested_at are each ingest's own times
+            if view in ("bi_ingested_files", "_published"):   # each ingest's and publication's own times
                 continue
             duckdb_rows = Counter(tuple(map(comparable, r)) for r in rows(duckdb_con, f"select * from bi.{view}"))
             postgres_rows = Counter(tuple(map(comparable, r)) for r in reader.execute(f"select * from bi.{view}"))
@@ -155,7 +166,6 @@ def assert_bi_published_for_a_read_only_role(duckdb_con, url: str) -> None:
 @pytest.mark.slow
 def test_second_seed_marts_equal_on_postgres(tmp_path, postgres_url):
     """Another station (another seed, a third of the size): other names, dates and mess, the same marts."""
-    from contextlib import closing
 
     from demo import write_demo_inbox
     from warehouse import connect
@@ -168,10 +178,11 @@ def test_second_seed_marts_equal_on_postgres(tmp_path, postgres_url):
         outcome = run_job_in_process(settings, job)
         assert outcome.ok, outcome.failures
     url = fresh_database(postgres_url, "second_seed")
+    on_server = Settings.load(settings.inbox, tmp_path / "server" / "warehouse.duckdb", tmp_path / "server" / "bi.duckdb",
+                              target="postgres", postgres_url=url)
+    outcome = run_job_in_process(on_server, "warehouse_job")   # the real run, in-process, on the server
+    assert outcome.ok, outcome.failures
     with closing(connect(settings.warehouse, read_only=True)) as con:
-        ingest_on_postgres(url, tmp_path / "inbox")
-        copy_enrichment(con, url)
-        build_on_postgres(url, tmp_path)
         marts = assert_same_marts(con, url)
     assert sum(counts.total() for _, counts in marts.values()) > 10_000
 
@@ -195,15 +206,18 @@ def test_target_setting_is_checked_and_the_url_becomes_dbt_connection_vars(monke
         "host": "db.station", "port": 6543, "user": "analyst", "password": "secret", "dbname": "warehouse"}}
 
 
-def test_commands_refuse_a_target_they_do_not_run_on_yet_in_one_line(monkeypatch, tmp_path, capsys):
+def test_commands_say_in_one_line_when_the_target_is_unknown_or_the_server_unreachable(monkeypatch, tmp_path, capsys):
     from chaxin.cli import main
 
     monkeypatch.setenv("CHAXIN_TARGET", "pg")
     assert main(["status", "--warehouse", str(tmp_path / "w.duckdb")]) == 2
     assert capsys.readouterr().err.strip().startswith("error: unknown target 'pg'")
     monkeypatch.setenv("CHAXIN_TARGET", "postgres")
-    monkeypatch.setenv("CHAXIN_POSTGRES_URL", "postgresql://chaxin@db.station/chaxin")
-    assert main(["status", "--warehouse", str(tmp_path / "w.duckdb")]) == 2
-    said = capsys.readouterr().err.strip()
-    assert said.startswith("error: CHAXIN_TARGET=postgres: the dbt project builds on PostgreSQL") and "\n" not in said
+    monkeypatch.setenv("CHAXIN_POSTGRES_URL", f"postgresql://chaxin@/chaxin?host={tmp_path / 'no-server'}")
+    (tmp_path / "inbox").mkdir()
+    for command in (["status"], ["run", "--inbox", str(tmp_path / "inbox")], ["actions", "--quarter", "2010Q4"]):
+        assert main([*command, "--warehouse", str(tmp_path / "w.duckdb")]) == 1
+        said = capsys.readouterr().err.strip()
+        assert said.startswith("error: cannot reach the station server (CHAXIN_POSTGRES_URL): ") and "\n" not in said
+        assert "no-server" in said
     assert not (tmp_path / "w.duckdb").exists()

@@ -102,6 +102,7 @@ class Plan:
     vars_changed: bool = False
     bi_stale: bool = False            # the BI file is missing, or holds another build than the last
     interrupted: Holder | None = None   # the last writer died mid-run: its publication may be missing
+    unfinished: str | None = None     # station server: a run started rebuilding and never recorded its build
 
     @property
     def new_data(self) -> bool:
@@ -110,7 +111,8 @@ class Plan:
     @property
     def up_to_date(self) -> bool:
         return (self.last is not None and not self.new_data and not self.project_changed
-                and not self.vars_changed and not self.bi_stale and self.interrupted is None)
+                and not self.vars_changed and not self.bi_stale and self.interrupted is None
+                and self.unfinished is None)
 
     def describe(self) -> str:
         if self.up_to_date:
@@ -123,11 +125,16 @@ class Plan:
                    "--vars changed" if self.vars_changed else "",
                    "the BI file does not hold the last build" if self.bi_stale else "",
                    f"the writer {self.interrupted.describe()} died" if self.interrupted else "",
+                   f"{self.unfinished} did not finish its build: rebuilding from raw" if self.unfinished else "",
                    "nothing built yet" if self.last is None else ""]
         return "to do: " + ", ".join(r for r in reasons if r)
 
 
 def plan(settings: Settings, dbt_vars: dict | None = None, project_dir: Path = DBT_PROJECT_DIR) -> Plan:
+    if settings.target == "postgres":
+        from .postgres_state import plan as plan_on_server
+
+        return plan_on_server(settings, dbt_vars, project_dir)
     if not settings.warehouse.exists():
         return Plan(last=None)
     try:
@@ -151,15 +158,18 @@ def plan(settings: Settings, dbt_vars: dict | None = None, project_dir: Path = D
 
 
 
-def what_to_rebuild(plan: Plan, dbt_vars: dict | None) -> tuple[list[tuple[str, str]] | None, str | None]:
+def what_to_rebuild(plan: Plan, dbt_vars: dict | None,
+                    target: str = "duckdb") -> tuple[list[tuple[str, str]] | None, str | None]:
     """The relations a run rebuilds, and what to tell the user. None: every model (new data, new
     --vars, a first build; the dbt asset decides whether staging is re-typed from raw). A changed
     project alone: what dbt's state comparison selects. Otherwise (a publication missing after a
     crash) no model: the run commits nothing, publishes and reports."""
-    if plan.last is None or plan.new_data or plan.vars_changed:
+    if plan.last is None or plan.new_data or plan.vars_changed or plan.unfinished:
         return None, None
     if not plan.project_changed:
         return [], None
+    if target != "duckdb":   # the recorded manifest is the server's; `dbt ls` here compares DuckDB's
+        return None, "the dbt project changed: on the station server every model is rebuilt"
     from .dbt_state import StateUnknown, modified_relations
 
     try:

@@ -11,7 +11,7 @@ Rows = list[tuple]
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, *params) -> Rows:
-    return con.execute(sql, list(params)).fetchall()
+    return con.execute(sql, list(params)).fetchall() if params else con.execute(sql).fetchall()
 
 
 def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
@@ -57,10 +57,16 @@ def quarantine_counts(con: duckdb.DuckDBPyConnection) -> Rows | None:
 
 
 def five_year_tiers(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, int, int]]:
-    """(period_key, key, potential_key, general) for every five-year period with commissions."""
+    """(period_key, key, potential_key, general) for every five-year period with commissions (SQL
+    that PostgreSQL runs too: the dbt asset's metadata asks the server)."""
     return _rows(con, """
-        pivot (select period_key, tier, n_clients from marts.mart_tier_summary where grain = 'five_year')
-        on tier in ('key', 'potential_key', 'general') using sum(n_clients)
+        select
+            period_key,
+            sum(case when tier = 'key' then n_clients end),
+            sum(case when tier = 'potential_key' then n_clients end),
+            sum(case when tier = 'general' then n_clients end)
+        from marts.mart_tier_summary where grain = 'five_year'
+        group by period_key
         order by period_key
     """)
 

@@ -2,6 +2,8 @@
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
+from warehouse.catalog import rows_per_schema
+
 from ..checks import CHECKS
 from ..metadata import markdown_table
 from ..progress import step
@@ -23,18 +25,19 @@ GATED_KEYS = sorted({spec.asset_key for check in CHECKS for spec in check.check_
 def working_file(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     """CHAXIN_WAREHOUSE after this run: the run's copy, written by ingest and dbt and passed by every
     blocking check, renamed over the working file in one step (SPEC §8: a run killed anywhere
-    leaves raw and the marts as they were before it, or as after it)."""
+    leaves raw and the marts as they were before it, or as after it). On the station server: the
+    record of the build, written on the server (warehouse/postgres_state.py)."""
     with step("commit", context) as progress:
         committed = warehouse.commit()
-        progress.summary = "the run's writes are in the working file" if committed else "nothing written"
+        progress.summary = "the run's build is committed" if committed else "nothing written"
     path = warehouse.settings.warehouse
-    with warehouse.connection(read_only=True) as con:
-        schemas = con.execute("""select schema_name, count(*), sum(estimated_size) from duckdb_tables()
-                                 group by all order by all""").fetchall()
+    with warehouse.catalog(read_only=True) as con:
+        schemas = rows_per_schema(con)
+    where = ({"server": MetadataValue.text(warehouse.settings.postgres_url.split("@")[-1])} if warehouse.on_server else
+             {"path": MetadataValue.path(str(path)), "size (MB)": MetadataValue.float(round(path.stat().st_size / 1e6, 1))})
     return MaterializeResult(metadata={
-        "dagster/row_count": MetadataValue.int(sum(int(n_rows) for *_, n_rows in schemas)),
+        "dagster/row_count": MetadataValue.int(sum(int(n_rows or 0) for *_, n_rows in schemas)),
         "preview": MetadataValue.md(markdown_table(["schema", "tables", "rows"], schemas)),
-        "path": MetadataValue.path(str(path)),
-        "size (MB)": MetadataValue.float(round(path.stat().st_size / 1e6, 1)),
+        **where,
         "committed by this run": MetadataValue.bool(committed),
     })

@@ -1,9 +1,7 @@
 """The dbt project as assets: key = [schema, relation], group = layer; dbt tests become asset checks
 (blocking where the test's severity is error). Row counts and previews are added once dbt is done."""
 
-import json
 from collections.abc import Mapping
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +11,8 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from pydantic import Field
 
 from enrichment import ENRICHMENTS, SCHEMA
-from ingest.raw_schema import ensure_raw_schema
-from warehouse import connect
-from warehouse.build_state import built_alike, last_build
-from warehouse.files import dbt_target_path
-from warehouse.period_changes import changed_periods
+from warehouse.build_state import built_alike
+from warehouse.catalog import described_columns
 from warehouse.reads import five_year_tiers
 
 from ..metadata import markdown_table, relation_metadata
@@ -95,29 +90,25 @@ def build(context: AssetExecutionContext, config: BuildConfig, dbt: DbtCliResour
     if not config.full_refresh and not periods and warehouse.up_to_date(config.dbt_vars):
         say("dbt: nothing to build, the warehouse is up to date", context)
         return
-    copy = warehouse.writable(context)
-    with closing(connect(copy)) as con:
-        ensure_raw_schema(con)   # the sources exist even before the first file arrives
-        last = last_build(con)
+    last, recovering = warehouse.start_build(context)
     # Whoever started the run (CLI, sensor, UI): staging typed its rows with the last build's models
     # and vars, so other ones re-type them all. Both stages see the same last build: one decision.
-    full_refresh = config.full_refresh or not built_alike(last, config.dbt_vars, Path(warehouse.dbt_project_dir))
-    # The run's copy reaches dbt's profile (profiles.yml) as a var of this invocation; its path and
-    # the target folder are the same from run to run, so dbt re-parses only what changed. Unit tests
+    full_refresh = (config.full_refresh or recovering
+                    or not built_alike(last, config.dbt_vars, Path(warehouse.dbt_project_dir)))
+    # The run's target reaches dbt's profile (profiles.yml) as vars of this invocation; they and the
+    # target folder are the same from run to run, so dbt re-parses only what changed. Unit tests
     # test the SQL, not the data: they passed when this project last built, so an incremental run
     # of the same project skips them.
     # Chosen periods reach the per-period models as a var of the invocation, not of the build's
     # record: they say what to rebuild, not how (macros/changed_clients.sql).
-    invocation_vars = {**config.dbt_vars, "chaxin_warehouse": str(copy), **({"periods": periods} if periods else {})}
     if periods:
         say(f"dbt: rebuilding {len(periods)} period{'s' if len(periods) > 1 else ''}, "
             f"{periods[0]}{f' to {periods[-1]}' if len(periods) > 1 else ''}", context)
-    args = ["build", "--vars", json.dumps(invocation_vars),
+    args = ["build", *warehouse.dbt_args({**config.dbt_vars, **({"periods": periods} if periods else {})}),
             *(["--full-refresh"] if full_refresh else ["--exclude-resource-type", "unit_test"])]
     n_nodes = len(context.selected_asset_keys)    # models and seeds; tests are checks
     with step(name, context) as progress:
-        invocation = dbt.cli(args, context=context, raise_on_error=False,
-                             target_path=dbt_target_path(warehouse.settings.warehouse))
+        invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=warehouse.dbt_target_path)
         events, n_built = [], 0
         for event in invocation.stream():
             events.append(event)
@@ -128,11 +119,13 @@ def build(context: AssetExecutionContext, config: BuildConfig, dbt: DbtCliResour
         failed = "" if invocation.is_successful() else "; the build FAILED"
         progress.summary = f"{n_built} of {n_nodes} models and seeds, {n_tests} tests{failed}"
     typed_after = None if full_refresh else last.max_load_id   # staging's rows typed by this run
-    with closing(connect(copy)) as con:
-        events = [with_model_metadata(context, con, event, typed_after) for event in events]
-        if FACTS in context.selected_asset_keys and invocation.is_successful():
-            changed = changed_periods(con, warehouse.settings.warehouse)
-            events = [with_changed_periods(context, event, changed) for event in events]
+    with warehouse.catalog() as con:
+        events = [with_model_metadata(context, con, warehouse.relation(
+            context.asset_key_for_output(e.output_name).path) if isinstance(e, Output) else None, e, typed_after)
+            for e in events]
+    if FACTS in context.selected_asset_keys and invocation.is_successful():
+        changed = warehouse.changed_periods()
+        events = [with_changed_periods(context, event, changed) for event in events]
     if not invocation.is_successful():
         yield from events    # what built and which checks failed, before the copy is dropped
         error = invocation.get_error()
@@ -160,19 +153,20 @@ def with_changed_periods(context: AssetExecutionContext, event, changed: dict[st
                                     ["period", "clients whose rows changed"], in_order))})
 
 
-def with_model_metadata(context: AssetExecutionContext, con, event, typed_after: int | None = None):
+def with_model_metadata(context: AssetExecutionContext, con, relation: str | None, event,
+                        typed_after: int | None = None):
     if not isinstance(event, Output):
         return event
     key = context.asset_key_for_output(event.output_name)
-    return event.with_metadata({**event.metadata, **model_metadata(con, key, typed_after)})
+    return event.with_metadata({**event.metadata, **model_metadata(con, key, typed_after, relation)})
 
 
-def model_metadata(con, key: AssetKey, typed_after: int | None = None) -> dict:
-    relation = ".".join(key.path)
+def model_metadata(con, key: AssetKey, typed_after: int | None = None, relation: str | None = None) -> dict:
+    """Row count, preview and column schema of a built relation (the key's, unless the run builds it
+    elsewhere: bi_building on the station server), on either engine's connection (SQL valid on both)."""
+    relation = relation or ".".join(key.path)
     metadata = relation_metadata(con, relation)
-    described = con.execute("""select column_name, data_type, comment from duckdb_columns()
-                               where database_name = current_database() and schema_name = ? and table_name = ?
-                               order by column_index""", list(key.path)).fetchall()
+    described = described_columns(con, *relation.split("."))
     # the built types with the data dictionary's words (dbt persist_docs), as the UI's column schema
     metadata["dagster/column_schema"] = TableSchema(columns=[
         TableColumn(name, data_type, description=comment) for name, data_type, comment in described])
@@ -180,7 +174,7 @@ def model_metadata(con, key: AssetKey, typed_after: int | None = None) -> dict:
     if "_reject_reason" in columns:   # staging: how many rows went to quarantine
         rejected = con.execute(f"select count(*) from {relation} where _reject_reason is not null").fetchall()[0][0]
         metadata["rows quarantined"] = MetadataValue.int(rejected)
-        typed = con.execute(f"select count(*) from {relation} where _load_id > ?", [typed_after or 0]).fetchall()[0][0]
+        typed = con.execute(f"select count(*) from {relation} where _load_id > {int(typed_after or 0)}").fetchall()[0][0]
         metadata["rows typed by this run"] = MetadataValue.int(typed)   # incremental: the new loads' rows
     if key == AssetKey(["marts", "mart_tier_summary"]):
         metadata["five-year tiers"] = MetadataValue.md(markdown_table(

@@ -1,13 +1,10 @@
 """The enrichment tables (enrichment/): computed in Python from stage-1 models, between dbt's two
 stages, in the run's copy of the working file; key ["enrichment", table], group `enrichment`."""
 import importlib
-from contextlib import closing
 
 from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, MaterializeResult, MetadataValue, asset
 
 from enrichment import ENRICHMENTS, SCHEMA, Enrichment
-from enrichment.tables import write_table
-from warehouse import connect
 
 from ..metadata import markdown_table
 from ..progress import step
@@ -20,11 +17,14 @@ def enrichment_asset(spec: Enrichment) -> AssetsDefinition:
            deps=[AssetKey(list(relation)) for relation in spec.reads])
     def compute_table(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
         module = importlib.import_module(spec.module)        # the libraries load only when it runs
-        copy = warehouse.writable(context)
-        with step(f"enrichment {spec.table}", context) as progress, closing(connect(copy)) as con:
+        warehouse.lock(context)
+        # a DuckDB connection holding what it reads (on the server: copies), and where its tables go
+        with step(f"enrichment {spec.table}", context) as progress, \
+                warehouse.enrichment(context, [".".join(r) for r in spec.reads]) as (con, write):
             result = module.compute(con)
-            written = {name: write_table(con, SCHEMA, name, table) for name, table in result.tables.items()}
+            written = {name: write(name, table) for name, table in result.tables.items()}
             progress.summary = ", ".join(f"{name} {n:,} rows" for name, n in written.items())
+        with warehouse.catalog() as con:
             metadata = model_metadata(con, AssetKey([SCHEMA, spec.table]))
         metadata["tables written"] = MetadataValue.md(markdown_table(["table", "rows"], sorted(written.items())))
         if result.notes:

@@ -1,12 +1,7 @@
 """inbox -> raw: one asset per input family, all loaded by one pass over the inbox."""
-from contextlib import closing
-
-import duckdb
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, MetadataValue, multi_asset
 
 from ingest import FAMILIES, ingest_inbox
-from ingest.load import new_files
-from warehouse import connect
 
 from ..metadata import markdown_table, relation_metadata
 from ..progress import say, step
@@ -27,21 +22,16 @@ def raw_families(context: AssetExecutionContext, warehouse: WarehouseResource):
     """Ingest every new inbox file (SPEC §2): family by header, one transaction per file, into the
     run's copy of the working file (committed with the rest of the run)."""
     settings = warehouse.settings
-    if settings.warehouse.exists():   # nothing new: no copy of the working file is made for ingest
-        try:
-            with closing(duckdb.connect(str(settings.warehouse), read_only=True)) as con:
-                new, waiting = new_files(con, settings.inbox, settings.settle_seconds)
-        except duckdb.IOException:    # held read-write by another process: the copy says so, in one line
-            new = None
-        if new == []:
-            say(f"ingest: no new inbox files{f' ({len(waiting)} waiting)' if waiting else ''}", context)
-            for key in (LEDGER_KEY, *RAW_KEYS.values()):
-                yield MaterializeResult(asset_key=key, metadata={"files this run": MetadataValue.int(0)})
-            return
-    copy = warehouse.writable(context)
-    with step("ingest", context) as progress, closing(connect(copy)) as con:
-        results = ingest_inbox(con, warehouse.settings.inbox, run_id=context.run_id,
-                               settle_seconds=warehouse.settings.settle_seconds,
+    found = warehouse.new_files()   # against the committed ledger: nothing new, no writing at all
+    if found is not None and found[0] == []:
+        waiting = found[1]
+        say(f"ingest: no new inbox files{f' ({len(waiting)} waiting)' if waiting else ''}", context)
+        for key in (LEDGER_KEY, *RAW_KEYS.values()):
+            yield MaterializeResult(asset_key=key, metadata={"files this run": MetadataValue.int(0)})
+        return
+    with step("ingest", context) as progress, warehouse.raw_target(context) as (target, con):
+        results = ingest_inbox(target, settings.inbox, run_id=context.run_id,
+                               settle_seconds=settings.settle_seconds,
                                on_file=lambda r: say(f"file   {r.file}: {r.status}"
                                                      f"{f' {r.rows:,} rows' if r.rows else ''}"
                                                      f"{f' ({r.reason})' if r.reason else ''}", context))

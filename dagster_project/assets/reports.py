@@ -1,6 +1,5 @@
 """What service staff open, written after each publication from the published BI file."""
 import datetime as dt
-from contextlib import closing
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
@@ -8,7 +7,7 @@ from reports.period_report import latest_closed_periods, write_period_report
 from reports.alias_candidates import DUPLICATES_SHEET
 from reports.service_lists import COMPLETENESS_HEADERS, completeness_sheets
 from reports.xlsx import write_workbook
-from warehouse import connect
+from warehouse.reading import published_file, read_published
 from warehouse.reads import completeness_counts
 
 from ..metadata import markdown_table
@@ -25,7 +24,7 @@ def completeness_report(context: AssetExecutionContext, warehouse: WarehouseReso
     """Per Five-Year Plan, the enterprise clients with commissions that are not complete and what
     each lacks (Chinese headers), so that a person can fill the gaps: the paper kept 315; and a
     sheet of the duplicate candidates."""
-    with step("completeness report", context), closing(connect(warehouse.settings.bi, read_only=True)) as con:
+    with step("completeness report", context), read_published(warehouse.settings) as con:
         counts = completeness_counts(con)
         with_gaps = {period for period, *_ in counts}
         sheets = completeness_sheets(con, [period for period in period_keys("five_year") if period in with_gaps])
@@ -46,9 +45,9 @@ def completeness_report(context: AssetExecutionContext, warehouse: WarehouseReso
 def period_reports(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     """The HTML reports of the latest closed year and Five-Year Plan (any other period: the
     year and five_year reviews, or `chaxin report --period KEY`)."""
-    with step("period reports", context) as progress:
-        periods = latest_closed_periods(warehouse.settings.bi, dt.date.today())
-        paths = [write_period_report(warehouse.settings.bi, key, warehouse.settings.reports_dir) for key in periods]
+    with step("period reports", context) as progress, published_file(warehouse.settings) as bi:
+        periods = latest_closed_periods(bi, dt.date.today())
+        paths = [write_period_report(bi, key, warehouse.settings.reports_dir) for key in periods]
         progress.summary = ", ".join(periods)
     return MaterializeResult(metadata={
         "dagster/row_count": MetadataValue.int(len(paths)),

@@ -6,7 +6,7 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 
 from reports.period_report import write_period_report
 from reports.service_lists import write_action_list
-from warehouse import connect
+from warehouse.reading import published_file, read_published
 from warehouse.periods import parse_period_key
 
 from ..metadata import query_markdown
@@ -40,18 +40,16 @@ def review_asset(grain: str):
     def review(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
         key = context.partition_key
         _, start, end = parse_period_key(key)
-        con = connect(warehouse.settings.bi, read_only=True)
-        try:
+        with read_published(warehouse.settings) as con:
             n_clients = con.execute("select count(*) from bi_fct_client_period where grain = ? and period_key = ?",
                                     [grain, key]).fetchall()[0][0]
             metadata = {title: query_markdown(con, sql, [grain, key]) for title, sql in QUERIES.items()}
             if grain == "quarter":
                 path = warehouse.settings.reports_dir / f"actions_{key}.xlsx"
                 write_action_list(con, key, path)
-        finally:
-            con.close()
         if grain != "quarter":
-            path = write_period_report(warehouse.settings.bi, key, warehouse.settings.reports_dir)
+            with published_file(warehouse.settings) as bi:
+                path = write_period_report(bi, key, warehouse.settings.reports_dir)
         metadata["file"] = MetadataValue.path(str(path))
         metadata["window"] = MetadataValue.text(f"{start} to {end}")
         metadata["dagster/row_count"] = MetadataValue.int(n_clients)

@@ -15,7 +15,7 @@ periods as (
 ),
 
 counts as (
-    select grain, period_key, nature, count(*) as n_clients, sum(n_commissions) as n_commissions
+    select grain, period_key, nature, count(*) as n_clients, cast(sum(n_commissions) as bigint) as n_commissions
     from client_periods
     group by grain, period_key, nature
 ),
