@@ -250,6 +250,16 @@ class WarehouseResource(ConfigurableResource):
         with self.connection(read_only=read_only) as con:
             yield con
 
+    def changed_periods(self) -> dict[str, int]:
+        """The periods whose facts this run's build changed, against the working file (DuckDB: the
+        run's copy beside it). On the server the run writes in place: no before to compare with."""
+        if self.on_server:
+            return {}
+        from warehouse.period_changes import changed_periods
+
+        with self.connection() as con:
+            return changed_periods(con, self.settings.warehouse)
+
     def relation(self, path: list[str]) -> str:
         """schema.name of an asset key's relation in what the run is building (on the server the bi
         models are built into bi_building until the publication)."""
