@@ -12,7 +12,13 @@ from dagster import PartitionKeyRange, StaticPartitionsDefinition
 from warehouse.periods import GRAINS, period_keys, periods_in_order
 
 PARTITIONS = {grain: StaticPartitionsDefinition(period_keys(grain)) for grain in GRAINS}
-PERIODS = StaticPartitionsDefinition(periods_in_order())
+# A whole-warehouse run (the CLI's, the sensor's) rebuilds the clients whose inputs changed, in any
+# period: it materializes the partition "all" and records the periods whose rows changed (assets/dbt.py).
+# Dagster needs a run that holds a partitioned asset to cover partitions (without, the models
+# downstream fail on their input's partitions), and each partition a run covers costs it two events
+# in Dagster's event log: one key for the whole run, not 130.
+ALL = "all"
+PERIODS = StaticPartitionsDefinition([*periods_in_order(), ALL])
 
 
 def period_range_tags(first: str, last: str) -> dict[str, str]:
@@ -20,26 +26,12 @@ def period_range_tags(first: str, last: str) -> dict[str, str]:
     return {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last}
 
 
-# A run over every period that rebuilds only the clients whose inputs changed: the CLI's and the
-# sensor's. Any other run over periods (the schedule, `chaxin run --periods`, a backfill or a re-run
-# from the UI) rebuilds the rows of the periods it covers. (Dagster needs a run that holds a
-# partitioned asset to cover partitions: a run without them fails on the models downstream.)
-BY_CLIENT_TAG = "chaxin/periods"
-
-
-def whole_run_tags() -> dict[str, str]:
-    keys = PERIODS.get_partition_keys()
-    return {**period_range_tags(keys[0], keys[-1]), BY_CLIENT_TAG: "the clients whose inputs changed"}
-
-
 def run_periods(tags: dict[str, str]) -> list[str]:
     """The period keys a run was asked to rebuild, from its tags (one partition, or a range); none
-    for a whole-warehouse run."""
-    if BY_CLIENT_TAG in tags:
-        return []
+    for a whole-warehouse run (partition "all")."""
     if (key := tags.get("dagster/partition")) is not None:
-        return [key] if PERIODS.has_partition_key(key) else []
+        return [key] if PERIODS.has_partition_key(key) and key != ALL else []
     start, end = tags.get("dagster/asset_partition_range_start"), tags.get("dagster/asset_partition_range_end")
     if start is None or not PERIODS.has_partition_key(start):
         return []
-    return list(PERIODS.get_partition_keys_in_range(PartitionKeyRange(start, end)))
+    return [key for key in PERIODS.get_partition_keys_in_range(PartitionKeyRange(start, end)) if key != ALL]

@@ -13,7 +13,7 @@ from chaxin.settings import Settings
 from .assets import DBT_ASSETS, bi_published_file, completeness_report, period_reports, working_file
 from .definitions import build_definitions
 from .history import CheckOutcome, local_instance
-from .partitions import PERIODS, period_range_tags, whole_run_tags
+from .partitions import ALL, PERIODS, period_range_tags
 
 
 AFTER_THE_BUILD = [asset.key for asset in (working_file, bi_published_file, completeness_report, period_reports)]
@@ -43,16 +43,16 @@ def run_job(settings: Settings, job_name: str = "warehouse_job", *, instance: Da
     """Execute one job in this process; dbt's event stream (which dagster-dbt copies to stdout)
     goes to log_file when given. `only` names the dbt relations to rebuild (a changed project):
     those, and what follows the build (the checks, the commit, the BI file, the reports). A job over
-    the periods (partitions.PERIODS) covers them all and rebuilds by client, unless `periods` names a range of them
+    the periods (partitions.PERIODS) runs as partition "all", rebuilding by client, unless `periods` names a range of them
     (first, last), whose rows the per-period models rebuild; `periods_alone`: only those models and
     what reads them, with what follows the build (nothing else changed)."""
     defs = build_definitions(settings, **({"dbt_project_dir": dbt_project_dir} if dbt_project_dir else {}))
     job = defs.resolve_job_def(job_name)
     if periods and periods_alone:
         only = per_period_closure(defs)
-    tags = {}
-    if job.partitions_def == PERIODS and partition_key is None:
-        tags = period_range_tags(*periods) if periods else whole_run_tags()
+    tags = period_range_tags(*periods) if periods else {}
+    if job.partitions_def == PERIODS and partition_key is None and not periods:
+        partition_key = ALL
     run_config = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}   # the caller reports
     if (dbt_vars or full_refresh) and job_name in ("warehouse_job", "transform_job", "quarterly_job"):
         stage = {"config": {"dbt_vars": dbt_vars or {}, "full_refresh": full_refresh}}

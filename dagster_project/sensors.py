@@ -18,7 +18,7 @@ from warehouse.errors import NothingPublished
 from warehouse.reading import read_published
 
 from .jobs import warehouse_job
-from .partitions import whole_run_tags
+from .partitions import ALL
 from .resources import WarehouseResource
 
 
@@ -50,8 +50,8 @@ def new_file_requests(inbox: Path, cursor: dict, known: set[str]) -> tuple[list[
         requested.add(sha)
         settled[name] = sha
     requests = [] if not settled else [RunRequest(
-        run_key=hashlib.sha256(" ".join(sorted(settled.values())).encode()).hexdigest(),
-        tags={**whole_run_tags(), "chaxin/files": str(len(settled)), "chaxin/first_file": min(settled)})]
+        run_key=hashlib.sha256(" ".join(sorted(settled.values())).encode()).hexdigest(), partition_key=ALL,
+        tags={"chaxin/files": str(len(settled)), "chaxin/first_file": min(settled)})]
     return requests, {"seen": next_seen, "requested": sorted(requested)}
 
 

@@ -11,7 +11,6 @@ from dagster import build_sensor_context, materialize
 
 from dagster_project.assets import REVIEWS
 from dagster_project.definitions import defs
-from dagster_project.partitions import whole_run_tags
 from chaxin.settings import Settings
 from dagster_project.resources import build_resources
 from dagster_project.sensors import inbox_sensor
@@ -89,7 +88,8 @@ def test_sensor_requests_one_run_for_the_files_that_settled(built, tmp_path):
     assert first == [] and third == []
     sha = hashlib.sha256(new_file.read_bytes()).hexdigest()
     assert [r.run_key for r in second] == [hashlib.sha256(sha.encode()).hexdigest()]
-    assert second[0].tags == {**whole_run_tags(), "chaxin/files": "1", "chaxin/first_file": "2011_feedback.csv"}
+    assert second[0].tags == {"chaxin/files": "1", "chaxin/first_file": "2011_feedback.csv"}
+    assert second[0].partition_key == "all"          # a whole run: by client, in any period
 
     growing = inbox / "2012_profiles.csv"    # a file still being copied in
     growing.write_text("名称,统计年度\n", encoding="utf-8")

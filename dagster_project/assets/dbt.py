@@ -5,8 +5,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from dagster import (AssetCheckResult, AssetExecutionContext, AssetKey, BackfillPolicy, Config, Failure,
-                     MetadataValue, Output, PartitionsDefinition, TableColumn, TableSchema)
+from dagster import (AssetCheckResult, AssetExecutionContext, AssetKey, AssetMaterialization, BackfillPolicy, Config,
+                     Failure, MetadataValue, Output, PartitionsDefinition, TableColumn, TableSchema)
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from pydantic import Field
 
@@ -53,7 +53,7 @@ class BuildConfig(Config):
 # models that read them. Same writer session, same vars and full-refresh decision, same progress lines.
 ENRICHED = "source:enrichment+"
 FACTS = AssetKey(["marts", "fct_client_period"])
-ORDER = {key: n for n, key in enumerate(PERIODS.get_partition_keys())}
+ORDER = {key: n for n, key in enumerate(PERIODS.get_partition_keys())}   # "all" last
 
 
 # No `project=` here: the DbtCliResource's project_dir decides where dbt runs (tests point it at a copy).
@@ -126,6 +126,10 @@ def build(context: AssetExecutionContext, config: BuildConfig, dbt: DbtCliResour
     if FACTS in context.selected_asset_keys and invocation.is_successful():
         changed = warehouse.changed_periods()
         events = [with_changed_periods(context, event, changed) for event in events]
+        if not periods:    # a whole run (partition "all"): the periods it changed, as partitions
+            events = [AssetMaterialization(asset_key=FACTS, partition=period, metadata={
+                "clients whose rows changed": MetadataValue.int(n_clients)}) for period, n_clients in changed.items()
+            ] + events
     if not invocation.is_successful():
         yield from events    # what built and which checks failed, before the copy is dropped
         error = invocation.get_error()
@@ -144,7 +148,7 @@ def chosen_periods(context: AssetExecutionContext) -> list[str]:
 
 def with_changed_periods(context: AssetExecutionContext, event, changed: dict[str, int]):
     """The facts' periods whose rows this build changed (against the working file), on the facts'
-    materialization: a run covers every period, this says which of them it changed."""
+    materialization."""
     if not isinstance(event, Output) or context.asset_key_for_output(event.output_name) != FACTS:
         return event
     in_order = sorted(changed.items(), key=lambda item: ORDER[item[0]])
