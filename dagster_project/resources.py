@@ -177,14 +177,9 @@ class WarehouseResource(ConfigurableResource):
         """What this run sees: its own copy while it has one, else the working file."""
         return self._copy or self.settings.warehouse
 
-    @contextmanager
     def connection(self, read_only: bool = False):
         """The run's DuckDB file (its copy, else the working file); DuckDB only."""
-        con = connect(self.current, read_only=read_only)
-        try:
-            yield con
-        finally:
-            con.close()
+        return closing(connect(self.current, read_only=read_only))
 
     # What the assets call, whichever the target: each method says what it gives, not where.
 
@@ -212,7 +207,7 @@ class WarehouseResource(ConfigurableResource):
             with self.server.raw_target() as (target, con):
                 yield target, con
             return
-        with self.connection_to(self.writable(context)) as con:
+        with closing(connect(self.writable(context))) as con:
             yield con, con
 
     def start_build(self, context=None):
@@ -222,7 +217,7 @@ class WarehouseResource(ConfigurableResource):
             return self.server.start_build(lambda message: say(message, context))
         from ingest.raw_schema import ensure_raw_schema
 
-        with self.connection_to(self.writable(context)) as con:
+        with closing(connect(self.writable(context))) as con:
             ensure_raw_schema(con)   # the sources exist even before the first file arrives
             return last_build(con), False
 
@@ -285,7 +280,7 @@ class WarehouseResource(ConfigurableResource):
         from enrichment import SCHEMA
         from enrichment.tables import write_table
 
-        with self.connection_to(self.writable(context)) as con:
+        with closing(connect(self.writable(context))) as con:
             yield con, lambda name, table: write_table(con, SCHEMA, name, table)
 
     def publish(self, context=None) -> tuple[dict[str, int], str]:
@@ -297,13 +292,6 @@ class WarehouseResource(ConfigurableResource):
         self.lock(context)        # one publisher at a time; its temporary file is the lock's to clean
         return publish_bi_file(self.settings.warehouse, self.settings.bi), str(self.settings.bi)
 
-    @contextmanager
-    def connection_to(self, path: Path):
-        con = connect(path)
-        try:
-            yield con
-        finally:
-            con.close()
 
 
 def build_resources(settings: Settings, dbt_project_dir: Path = DBT_PROJECT_DIR) -> dict:

@@ -85,7 +85,7 @@ def build(context: AssetExecutionContext, config: BuildConfig, dbt: DbtCliResour
     """One stage's `dbt build` of the selected models on the run's copy: nothing when the warehouse is
     up to date (then nothing after it runs either); the models' metadata; a one-line failure."""
     warehouse.lock(context)
-    periods = chosen_periods(context)
+    periods = run_periods(context.run.tags)   # from the run, so both stages agree; none for "all"
     # e.g. a run that waited for another which built it all; chosen periods are rebuilt all the same
     if not config.full_refresh and not periods and warehouse.up_to_date(config.dbt_vars):
         say("dbt: nothing to build, the warehouse is up to date", context)
@@ -138,12 +138,6 @@ def build(context: AssetExecutionContext, config: BuildConfig, dbt: DbtCliResour
     # the record of the build is written once, by the commit: the later stage's call is the one kept
     warehouse.built(config.dbt_vars, invocation.target_path / "manifest.json", rebuilt_all=full_refresh)
     yield from events
-
-
-def chosen_periods(context: AssetExecutionContext) -> list[str]:
-    """The periods this run was asked to rebuild (read from the run, so both stages agree): none for
-    a whole-warehouse run (the CLI's and the sensor's, where the incremental models decide by client)."""
-    return run_periods(context.run.tags)
 
 
 def with_changed_periods(context: AssetExecutionContext, event, changed: dict[str, int]):
