@@ -62,6 +62,7 @@ def parser() -> Parser:
         p.add_argument("--inbox", help="the folder of export files (CHAXIN_INBOX; default data/inbox)")
         p.add_argument("--warehouse", help="the working DuckDB file (CHAXIN_WAREHOUSE; default data/warehouse.duckdb)")
         p.add_argument("--bi", help="the published PII-free BI file (CHAXIN_BI; default data/bi.duckdb)")
+        _target_arguments(p)
         if name == "run":
             p.add_argument("--vars", help="JSON of SPEC §5 weights for this run, e.g. '{\"loyalty_high_threshold\": 55}'")
             p.add_argument("--full-refresh", action="store_true",
@@ -88,13 +89,19 @@ def parser() -> Parser:
     grant.add_argument("role", help="the role BI tools connect as, or a group role to grant to people, e.g. bi_reader")
     grant.add_argument("--login", action="store_true",
                        help="create the role able to log in (its password: ALTER ROLE ... PASSWORD, by the DBA)")
-    grant.add_argument("--target", help="postgres (CHAXIN_TARGET); grant-bi has no meaning on duckdb")
-    grant.add_argument("--postgres-url", help="the station server (CHAXIN_POSTGRES_URL), as the warehouse's owner")
+    _target_arguments(grant)
     return parser
 
 
+def _target_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--target", help="duckdb or postgres, the station server (CHAXIN_TARGET; default duckdb)")
+    command.add_argument("--postgres-url", help="the station server as the warehouse's owner, "
+                                                "e.g. postgresql://chaxin@db.station.example/chaxin (CHAXIN_POSTGRES_URL)")
+
+
 def _settings(args) -> Settings:
-    return Settings.load(getattr(args, "inbox", None), getattr(args, "warehouse", None), getattr(args, "bi", None))
+    return Settings.load(getattr(args, "inbox", None), getattr(args, "warehouse", None), getattr(args, "bi", None),
+                         args.target, args.postgres_url)
 
 
 def _period_range(text: str) -> tuple[str, str]:
@@ -204,6 +211,11 @@ def _is_storage_error(error: Exception) -> bool:
 
 def cmd_ingest(args) -> int:
     settings = _settings(args)
+    if settings.target == "postgres":   # unreachable is one line, before a run starts
+        from warehouse.postgres_state import server
+
+        with server(settings.postgres_url):
+            pass
     outcome = _run(settings, "ingest_job", "ingesting the inbox")
     if outcome is None:
         return 1
@@ -364,7 +376,7 @@ def cmd_report(args) -> int:
 
 
 def cmd_grant_bi(args) -> int:
-    settings = Settings.load(target=args.target, postgres_url=args.postgres_url)
+    settings = _settings(args)
     if settings.target != "postgres":
         raise UsageError(f"grant-bi is for the station server (CHAXIN_TARGET=postgres, CHAXIN_POSTGRES_URL): on "
                          f"duckdb there are no roles, BI tools open the BI file {settings.bi} read-only")

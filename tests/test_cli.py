@@ -52,6 +52,10 @@ def test_settings_come_from_the_environment(tmp_path, monkeypatch, capsys):
     (["run", "--inbox", "/nonexistent/inbox"], "inbox /nonexistent/inbox does not exist"),
     (["run", "--vars", "{bad"], "--vars is not JSON"),
     (["actions"], "the following arguments are required: --quarter"),
+    (["status", "--target", "oracle"], "unknown target 'oracle' (CHAXIN_TARGET, --target): use one of duckdb, postgres"),
+    (["report", "--period", "2010", "--target", "postgres"], "CHAXIN_TARGET=postgres needs the server"),
+    (["quality", "--period", "2010", "--target", "postgres", "--postgres-url", "postgresql://chaxin@db:port/chaxin"],
+     "CHAXIN_POSTGRES_URL is not a PostgreSQL URL (port 'port' is not a number)"),
 ])
 def test_a_usage_error_is_one_line_and_exit_2_before_any_slow_work(built, argv, says, capsys):
     _, _, settings = built
@@ -59,6 +63,22 @@ def test_a_usage_error_is_one_line_and_exit_2_before_any_slow_work(built, argv, 
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.count("\n") == 1 and captured.err.startswith("error: ") and says in captured.err, captured.err
+
+
+@pytest.mark.parametrize("argv", [["ingest"], ["run"], ["status"], ["actions", "--quarter", "2010Q4"],
+                                  ["quality", "--period", "2010"], ["aliases"], ["report", "--period", "2010"]])
+def test_every_command_takes_the_station_server_from_its_flags(inbox, tmp_path, argv, capsys, monkeypatch):
+    """--target and --postgres-url beat the environment: each command goes to the server they name
+    (here one that is not there), before any other work, in one line."""
+    monkeypatch.setenv("CHAXIN_TARGET", "duckdb")
+    monkeypatch.delenv("CHAXIN_POSTGRES_URL", raising=False)
+    nowhere = f"postgresql://chaxin@/chaxin?host={tmp_path}"
+    assert main([*argv, "--inbox", str(inbox), "--warehouse", str(tmp_path / "w.duckdb"),
+                 "--target", "postgres", "--postgres-url", nowhere]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.startswith("error: cannot reach the station server") and captured.err.count("\n") == 1
+    assert f"{tmp_path}/.s.PGSQL.5432" in captured.err and "Dagster" not in captured.out + captured.err
+    assert not (tmp_path / "w.duckdb").exists()
 
 
 def test_nothing_built_yet_is_a_usage_error(tmp_path, capsys):
