@@ -54,12 +54,15 @@ demo-postgres: install postgres-install
 	CHAXIN_TARGET=postgres CHAXIN_POSTGRES_URL="$$($(BIN)/python -m tests.postgres_server start)" \
 	  CHAXIN_WAREHOUSE=$(CURDIR)/data/postgres/warehouse.duckdb $(BIN)/chaxin run
 
+# Both suites run on two cores (pytest-xdist), a test module per worker at a time (its module fixtures
+# are built once): a worker builds the shared stations it needs (conftest.py) for itself, and a
+# test's files are its own, so workers never share a warehouse.
 test: install browser postgres-install
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow" -n 2 --dist loadfile
 
 # The long checks (the kill matrix): under 30 minutes; .ci/run runs them after `make test`.
-test-slow: install
-	$(BIN)/python -m pytest -m slow
+test-slow: install postgres-install
+	$(BIN)/python -m pytest -m slow -n 2 --dist loadfile
 
 benchmark: install
 	$(BIN)/python benchmarks/runs.py $(if $(SIZES),--sizes $(SIZES))

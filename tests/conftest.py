@@ -32,6 +32,16 @@ def station(root: Path, inbox: Path) -> Settings:
     return Settings.load(inbox=inbox, warehouse=root / "warehouse.duckdb", bi=root / "bi.duckdb")
 
 
+def copy_station(source: Settings, root: Path) -> Settings:
+    """A private copy of a built station (inbox, working file, BI file) under root: a test that
+    changes a station starts from a shared build instead of building its own."""
+    settings = station(root, root / "inbox")
+    shutil.copytree(source.inbox, settings.inbox)
+    shutil.copyfile(source.warehouse, settings.warehouse)
+    shutil.copyfile(source.bi, settings.bi)
+    return settings
+
+
 def run_job_in_process(settings: Settings, job_name: str, **kwargs):
     """A job of the one Definitions, in-process, as the CLI runs it."""
     return run_job(settings, job_name, instance=DagsterInstance.ephemeral(), **kwargs)

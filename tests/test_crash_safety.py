@@ -13,7 +13,7 @@ import pytest
 
 from warehouse import connect
 
-from .conftest import FIXTURE_INBOX, rows, station
+from .conftest import FIXTURE_INBOX, copy_station, rows, station
 from .live_run import LiveRun
 from .snapshots import leftovers, snapshot
 
@@ -26,14 +26,6 @@ def copied(built, tmp_path):
     in its inbox, so that a run has work to do (an up-to-date warehouse is left alone)."""
     settings = copy_station(built[2], tmp_path)
     (settings.inbox / "2011_commissions.csv").write_text(NEW_EXPORT, encoding="utf-8")
-    return settings
-
-
-def copy_station(source, root):
-    settings = station(root, root / "inbox")
-    shutil.copytree(source.inbox, settings.inbox)
-    shutil.copyfile(source.warehouse, settings.warehouse)
-    shutil.copyfile(source.bi, settings.bi)
     return settings
 
 

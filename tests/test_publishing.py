@@ -15,7 +15,7 @@ from chaxin.cli import main
 from reports.period_report import write_period_report
 from warehouse.periods import parse_period_key
 
-from .conftest import FIXTURE_INBOX, rows, station
+from .conftest import copy_station, rows
 
 CHROMIUM = shutil.which("chromium")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -89,11 +89,9 @@ def test_period_report_renders_in_headless_chromium(demo_built, tmp_path):
         assert card and int(card.group(1)) == n, tier
 
 
-def test_readers_holding_the_files_never_block_a_run(tmp_path):
-    settings = station(tmp_path, tmp_path / "inbox")
-    shutil.copytree(FIXTURE_INBOX, settings.inbox)
+def test_readers_holding_the_files_never_block_a_run(built, tmp_path):
+    settings = copy_station(built[2], tmp_path)      # published by `chaxin run`
     args = ["--inbox", str(settings.inbox), "--warehouse", str(settings.warehouse), "--bi", str(settings.bi)]
-    assert main(["run", *args]) == 0
     reader = duckdb.connect(str(settings.bi), read_only=True)      # a BI tool, holding the file open
     analyst = duckdb.connect(str(settings.warehouse), read_only=True)   # an analyst, on the working file
     before = reader.execute("select count(*) from bi_ingested_files").fetchall()[0][0]

@@ -9,7 +9,7 @@ from ingest import ingest_inbox
 from warehouse import connect
 
 from . import hostile_files as hf
-from .conftest import FIXTURE_INBOX, rows, run_warehouse, station
+from .conftest import copy_station, rows, run_warehouse, station
 
 NEW_VERSIONS = {   # the fixture files saved over with new bytes
     "activities.csv": "日期,委托单位,活动类型,负责人,备注\n"
@@ -93,10 +93,8 @@ def comparable(con, schema: str) -> dict[str, list[tuple]]:
     return out
 
 
-def test_after_files_are_saved_over_the_marts_equal_a_build_from_the_new_files_alone(tmp_path):
-    incremental = station(tmp_path / "incremental", tmp_path / "incremental" / "inbox")
-    shutil.copytree(FIXTURE_INBOX, incremental.inbox)
-    assert run_warehouse(incremental).ok
+def test_after_files_are_saved_over_the_marts_equal_a_build_from_the_new_files_alone(built, tmp_path):
+    incremental = copy_station(built[2], tmp_path / "incremental")   # the fixture inbox, built
     for name, text in NEW_VERSIONS.items():
         (incremental.inbox / name).write_text(text, encoding="utf-8")
     assert run_warehouse(incremental).ok
