@@ -10,10 +10,11 @@ the two snapshots, each snapshot whole by the SPEC's definitions, and no session
 old build after seeing the new one. The new quarter changes every answer, so an answer tells which
 build it came from; every session must have seen both, i.e. read across the publication.
 
-A publication that is not atomic fails this test: one that swapped bi's tables one by one would give
-sessions "relation does not exist" between a drop and a rename (failed), or the new tier summary with
-the old action plan (went back); one that refilled tables in place would give empty or partial
-answers (half-built).
+A publication that is not atomic fails this test. Tried once with bi's tables moved in one by one,
+each move its own commit, the grants after them: 6 queries failed with "permission denied" on a table
+moved in before its grant. Had the grants come first, a session would have found no table between a
+drop and a move (failed) or the new tier summary beside the old action plan (went back); tables
+refilled in place would give empty or partial answers (half-built).
 """
 from __future__ import annotations
 
