@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 MANIFEST := dbt/target/manifest.json
 DBT_SOURCES := $(shell find dbt -path dbt/target -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' -o -name '*.md' \) -print)
 
-.PHONY: demo demo-postgres test test-slow install browser postgres postgres-install postgres-stop benchmark clean ui
+.PHONY: demo demo-postgres test test-slow install browser postgres postgres-install postgres-stop benchmark benchmark-postgres clean ui
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -66,6 +66,11 @@ test-slow: install postgres-install
 
 benchmark: install
 	$(BIN)/python benchmarks/runs.py $(if $(SIZES),--sizes $(SIZES))
+
+# The same, plus the first build and the new quarter on a throw-away PostgreSQL cluster, the new quarter
+# under 20 read-only BI sessions (issue 13 item 6); 100 k and 1 M commissions unless SIZES says.
+benchmark-postgres: install postgres-install
+	$(BIN)/python benchmarks/runs.py --postgres --sizes $(or $(SIZES),100000,1000000)
 
 # The Dagster UI on http://127.0.0.1:3000, recording runs where `chaxin run` does.
 # The instance's storage is created once before `dagster dev` starts its processes, which would
