@@ -12,7 +12,7 @@
     delete from {{ this }} as built
     where not exists (
         select 1 from {{ built_from }} as source
-        where concat(source.client_id, '~', source.{{ hash_column }}) = concat(built.client_id, '~', built._inputs_hash)
+        where source.client_id = built.client_id and source.{{ hash_column }} = built._inputs_hash
     )
     {%- if var('periods', []) %}
     or period_key in {{ rebuilt_periods() }}
