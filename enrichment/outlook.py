@@ -89,8 +89,8 @@ def score(frame) -> Outlook:
                          "and both outcomes")
             continue
         x_train = design(train)
-        probability = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)).fit(x_train, active)
-        count = make_pipeline(StandardScaler(), PoissonRegressor(alpha=1e-3, max_iter=1000)).fit(
+        probability = make_pipeline(StandardScaler(), LogisticRegression(solver="newton-cholesky")).fit(x_train, active)
+        count = make_pipeline(StandardScaler(), PoissonRegressor(alpha=1e-3, solver="newton-cholesky")).fit(
             x_train, train["n_commissions_next_year"].to_numpy(float))
         rows = frame[frame["year"] == year]
         x = design(rows)
@@ -116,7 +116,8 @@ def rule_probability(rows, train) -> np.ndarray:
     active = train["n_commissions_next_year"] > 0
     rates = active.groupby(train["n_commissions"] > 0).mean()
     # a group the training years lack (every client of the first year is recent) gets the overall rate
-    return (rows["n_commissions"] > 0).map(lambda recent: rates.get(recent, active.mean())).to_numpy(float)
+    overall = active.mean()
+    return np.where((rows["n_commissions"] > 0).to_numpy(), rates.get(True, overall), rates.get(False, overall))
 
 
 def evaluate(year: int, rows, p: np.ndarray, train) -> tuple[dict, list[dict]]:
