@@ -3,6 +3,7 @@ status`, read straight from the instance's SQLite files with the standard librar
 Dagster costs seconds, and status has no run to start: it only reads what runs recorded."""
 from __future__ import annotations
 
+import fcntl
 import json
 import shutil
 import sqlite3
@@ -61,7 +62,11 @@ def local_instance(settings: Settings) -> DagsterInstance:
     config = home / "dagster.yaml"
     if not config.exists():
         shutil.copyfile(DAGSTER_YAML, config)
-    return DagsterInstance.local_temp(tempdir=str(home))
+    # Two runs started at once on a new DAGSTER_HOME would both create Dagster's SQLite tables, and one
+    # fail ("table secondary_indexes already exists"): one creates them, the other waits for it.
+    with (home / ".instance.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return DagsterInstance.local_temp(tempdir=str(home))   # its storages create their tables here
 
 
 def latest_run_checks(settings: Settings) -> tuple[str, str, list[CheckOutcome]] | None:

@@ -5,14 +5,11 @@ import json
 import os
 import sys
 from contextlib import closing, contextmanager
-from functools import cached_property
-from importlib.metadata import version
 from pathlib import Path
 
 import duckdb
 from dagster import AssetKey, ConfigurableResource, DagsterRunStatus, InitResourceContext
-from dagster_dbt import DbtCliResource, DbtProject
-from packaging.version import Version
+from dagster_dbt import DbtProject
 from pydantic import PrivateAttr
 
 from chaxin.settings import Settings
@@ -24,6 +21,7 @@ from warehouse.files import dbt_target_path
 from warehouse.reading import read_warehouse
 from warehouse.writer import WriterLock
 
+from .dbt_in_process import InProcessDbt
 from .progress import say
 
 WORKING_FILE_KEY = AssetKey(["warehouse", "working_file"])   # the asset that commits a run (assets/commit.py)
@@ -297,21 +295,10 @@ class WarehouseResource(ConfigurableResource):
 
 
 
-class VenvDbtResource(DbtCliResource):
-    """dagster-dbt's resource for the venv's own dbt. dagster-dbt asks `dbt --version` in a
-    subprocess at every step (about 3 s of CPU, twice per run); that dbt is this process's dbt-core."""
-
-    @cached_property
-    def _cli_version(self) -> Version:
-        return Version(version("dbt-core"))
-
-
 def build_resources(settings: Settings, dbt_project_dir: Path = DBT_PROJECT_DIR) -> dict:
-    dbt_executable = VENV_BIN / "dbt"   # the venv's own, wherever the run was started from
     return {
         "warehouse": WarehouseResource(inbox=str(settings.inbox), warehouse=str(settings.warehouse),
                                        bi=str(settings.bi), dbt_project_dir=str(dbt_project_dir),
                                        target=settings.target, postgres_url=settings.postgres_url or ""),
-        "dbt": VenvDbtResource(project_dir=str(dbt_project_dir), profiles_dir=str(dbt_project_dir),
-                              dbt_executable=str(dbt_executable)),
+        "dbt": InProcessDbt(project_dir=str(dbt_project_dir), profiles_dir=str(dbt_project_dir)),
     }

@@ -89,5 +89,7 @@ def root_cause(error) -> str:
     """The first line of the innermost error, without its class path: what a person needs."""
     while error.cause is not None:
         error = error.cause
+    if error.cls_name == "DagsterExecutionInterruptedError":    # Ctrl-C, or the run was terminated
+        return "interrupted"
     first_line = error.message.strip().splitlines()[0] if error.message.strip() else error.cls_name
     return re.sub(r"^[\w.]+(Error|Exception|Unavailable|Failure): ", "", first_line)

@@ -137,6 +137,15 @@ def test_the_run_builds_the_warehouse_of_its_flag_not_of_the_environment(recorde
         con.close()
 
 
+def test_dbt_records_its_own_command_not_chaxins(recorded):
+    """dbt runs in chaxin's process and records sys.argv as its command (run_results.json, its log):
+    that must be dbt's command, since chaxin's flags may carry a server's password (--postgres-url)."""
+    root, _ = recorded
+    results = json.loads((root / ".w.duckdb.dbt-target" / "run_results.json").read_text(encoding="utf-8"))
+    command = results["args"]["invocation_command"]
+    assert command.startswith("dbt build ") and "--inbox" not in command and "--warehouse" not in command
+
+
 @pytest.mark.parametrize("argv, says", [
     (["status"], "checks: "),
     (["actions", "--quarter", "2010Q4"], "行动清单 action plan 2010Q4"),

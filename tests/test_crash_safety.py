@@ -192,7 +192,9 @@ def test_two_runs_at_once_queue_and_each_reports_only_its_own_files(tmp_path):
     settings = station(tmp_path, tmp_path / "inbox")
     shutil.copytree(FIXTURE_INBOX, settings.inbox)
     runs = [LiveRun(settings), LiveRun(settings)]
-    assert [run.finish() for run in runs] == [0, 0], [run.stderr for run in runs]
+    codes = [run.finish() for run in runs]
+    assert codes == [0, 0], "\n\n".join(f"exit {code}:\n{run.stderr[-3000:]}\n{run.stdout[-2000:]}"
+                                       for code, run in zip(codes, runs))
     assert sum("waiting for the warehouse writer" in run.stderr for run in runs) == 1
     first, second = sorted(runs, key=lambda run: "waiting for the warehouse writer" in run.stderr)
     assert "ingested by this run" in first.stdout and "2008_commissions_gb18030.csv" in first.stdout

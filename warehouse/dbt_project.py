@@ -1,4 +1,4 @@
-"""Where the dbt project is, and its offline documentation site."""
+"""Where the dbt project is, dbt in this process, and the project's offline documentation site."""
 from __future__ import annotations
 
 import os
@@ -16,6 +16,34 @@ DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt"
 def dbt_vars() -> dict:
     """The vars of dbt_project.yml, for Python that must agree with the models (partitions, suites)."""
     return yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
+
+
+def invoke_dbt(args: list[str], manifest=None, callbacks=()):
+    """dbt's programmatic entry point (dbtRunner) in this process, leaving it as it was: Python's
+    logging handlers (dbt adds its own, which would print the caller's logs) and no database held open
+    (dbt-duckdb keeps its DuckDB connection in a class attribute after an invocation, which would keep
+    the file open under a later rename and clash with this process's own connections to it). An
+    interrupt (Ctrl-C, a terminated Dagster run) that dbt returns as a result is raised again."""
+    import logging
+
+    from dbt.cli.main import dbtRunner   # dbt's import costs seconds: only where dbt runs
+
+    handlers, argv = logging.root.handlers[:], sys.argv
+    # dbt records sys.argv as the invocation's command (run_results.json, its log): the dbt command,
+    # not the caller's, whose flags may hold a server's password (chaxin run --postgres-url)
+    sys.argv = ["dbt", *args]
+    try:
+        result = dbtRunner(manifest=manifest, callbacks=list(callbacks)).invoke(args)
+    finally:
+        logging.root.handlers[:], sys.argv = handlers, argv
+        if (duckdb_adapter := sys.modules.get("dbt.adapters.duckdb.connections")) is not None:
+            manager = duckdb_adapter.DuckDBConnectionManager
+            environment, manager._ENV = manager._ENV, None
+            if environment is not None:
+                environment.close()
+    if result.exception is not None and not isinstance(result.exception, Exception):
+        raise result.exception
+    return result
 
 
 def run_dbt(warehouse: Path, *args: str) -> None:

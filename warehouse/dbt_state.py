@@ -6,7 +6,7 @@ import json
 import tempfile
 from pathlib import Path
 
-from .dbt_project import DBT_PROJECT_DIR
+from .dbt_project import DBT_PROJECT_DIR, invoke_dbt
 
 
 # state:modified without its `.relation` part: runs build in a copy of the working file (files.py),
@@ -24,10 +24,6 @@ def modified_relations(manifest: str, dbt_vars: dict | None = None,
                        project_dir: Path = DBT_PROJECT_DIR) -> set[tuple[str, str]]:
     """(schema, name) of the models and seeds that changed or lie downstream of a change, and the
     models of every changed test (rebuilt, so that the test runs with them)."""
-    import logging
-
-    from dbt.cli.main import dbtRunner   # dbt's import costs seconds: only when the project changed
-
     with tempfile.TemporaryDirectory(prefix="chaxin-state-") as scratch:
         state, target = Path(scratch, "state"), Path(scratch, "target")
         state.mkdir()
@@ -38,11 +34,7 @@ def modified_relations(manifest: str, dbt_vars: dict | None = None,
                 "--project-dir", str(project_dir), "--profiles-dir", str(project_dir), "--quiet", "--log-level", "none"]
         if dbt_vars:
             args += ["--vars", json.dumps(dbt_vars)]
-        handlers = logging.root.handlers[:]
-        try:
-            result = dbtRunner().invoke(args)
-        finally:
-            logging.root.handlers[:] = handlers   # dbt's handlers would print the run's Dagster logs
+        result = invoke_dbt(args)   # dbt's import costs seconds: only when the project changed
     if not result.success:
         raise StateUnknown(str(result.exception or "dbt ls failed"))
     nodes = [json.loads(line) for line in result.result]

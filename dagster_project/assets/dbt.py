@@ -7,7 +7,7 @@ from typing import Any
 
 from dagster import (AssetCheckResult, AssetExecutionContext, AssetKey, AssetMaterialization, BackfillPolicy, Config,
                      Failure, MetadataValue, Output, PartitionsDefinition, TableColumn, TableSchema)
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, dbt_assets
 from pydantic import Field
 
 from enrichment import ENRICHMENTS, SCHEMA
@@ -15,6 +15,7 @@ from warehouse.build_state import built_alike
 from warehouse.catalog import described_columns
 from warehouse.reads import five_year_tiers
 
+from ..dbt_in_process import InProcessDbt
 from ..metadata import markdown_table, relation_metadata
 from ..partitions import PERIODS, run_periods
 from ..progress import say, step
@@ -56,10 +57,10 @@ FACTS = AssetKey(["marts", "fct_client_period"])
 ORDER = {key: n for n, key in enumerate(PERIODS.get_partition_keys())}   # "all" last
 
 
-# No `project=` here: the DbtCliResource's project_dir decides where dbt runs (tests point it at a copy).
+# No `project=` here: the dbt resource's project_dir decides where dbt runs (tests point it at a copy).
 @dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=ChaxinTranslator(), exclude=ENRICHED,
             backfill_policy=BackfillPolicy.single_run())
-def warehouse_models(context: AssetExecutionContext, config: BuildConfig, dbt: DbtCliResource,
+def warehouse_models(context: AssetExecutionContext, config: BuildConfig, dbt: InProcessDbt,
                      warehouse: WarehouseResource):
     """`dbt build`, stage 1: seeds, staging, quarantine, intermediate, marts and bi, with every test,
     except what reads an enrichment table; on the run's copy of the working file; a failed build
@@ -72,7 +73,7 @@ def warehouse_models(context: AssetExecutionContext, config: BuildConfig, dbt: D
 
 @dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=ChaxinTranslator(), select=ENRICHED,
             name="mart_models", backfill_policy=BackfillPolicy.single_run())
-def mart_models(context: AssetExecutionContext, config: BuildConfig, dbt: DbtCliResource,
+def mart_models(context: AssetExecutionContext, config: BuildConfig, dbt: InProcessDbt,
                 warehouse: WarehouseResource):
     """`dbt build`, stage 2: the models that read the enrichment tables (and what follows them),
     with their tests, on the same copy with the same vars and full-refresh decision as stage 1."""
@@ -80,7 +81,7 @@ def mart_models(context: AssetExecutionContext, config: BuildConfig, dbt: DbtCli
     warehouse.commit_unless_later(context)
 
 
-def build(context: AssetExecutionContext, config: BuildConfig, dbt: DbtCliResource, warehouse: WarehouseResource,
+def build(context: AssetExecutionContext, config: BuildConfig, dbt: InProcessDbt, warehouse: WarehouseResource,
           name: str):
     """One stage's `dbt build` of the selected models on the run's copy: nothing when the warehouse is
     up to date (then nothing after it runs either); the models' metadata; a one-line failure."""
@@ -104,36 +105,35 @@ def build(context: AssetExecutionContext, config: BuildConfig, dbt: DbtCliResour
     if periods:
         say(f"dbt: rebuilding {len(periods)} period{'s' if len(periods) > 1 else ''}, "
             f"{periods[0]}{f' to {periods[-1]}' if len(periods) > 1 else ''}", context)
-    args = ["build", *warehouse.dbt_args({**config.dbt_vars, **({"periods": periods} if periods else {})}),
-            *(["--full-refresh"] if full_refresh else ["--exclude-resource-type", "unit_test"])]
-    n_nodes = len(context.selected_asset_keys)    # models and seeds; tests are checks
+    project_args = warehouse.dbt_args({**config.dbt_vars, **({"periods": periods} if periods else {})})
+    build_args = ["--full-refresh"] if full_refresh else ["--exclude-resource-type", "unit_test"]
+    n_nodes, n_built = len(context.selected_asset_keys), 0    # models and seeds; tests are checks
+
+    def built(key: AssetKey) -> None:
+        nonlocal n_built
+        n_built += 1
+        say(f"dbt    {n_built}/{n_nodes} {'.'.join(key.path)}")
+
     with step(name, context) as progress:
-        invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=warehouse.dbt_target_path)
-        events, n_built = [], 0
-        for event in invocation.stream():
-            events.append(event)
-            if isinstance(event, Output):
-                n_built += 1
-                say(f"dbt    {n_built}/{n_nodes} {'.'.join(context.asset_key_for_output(event.output_name).path)}")
-        n_tests = sum(isinstance(e, AssetCheckResult) for e in events)
-        failed = "" if invocation.is_successful() else "; the build FAILED"
+        invocation = dbt.build(context, project_args, build_args, warehouse.dbt_target_path, on_built=built)
+        n_tests = sum(isinstance(e, AssetCheckResult) for e in invocation.events)
+        failed = "" if invocation.successful else "; the build FAILED"
         progress.summary = f"{n_built} of {n_nodes} models and seeds, {n_tests} tests{failed}"
     typed_after = None if full_refresh else last.max_load_id   # staging's rows typed by this run
     with warehouse.catalog() as con:
         events = [with_model_metadata(context, con, warehouse.relation(
             context.asset_key_for_output(e.output_name).path) if isinstance(e, Output) else None, e, typed_after)
-            for e in events]
-    if FACTS in context.selected_asset_keys and invocation.is_successful():
+            for e in invocation.events]
+    if FACTS in context.selected_asset_keys and invocation.successful:
         changed = warehouse.changed_periods()
         events = [with_changed_periods(context, event, changed) for event in events]
         if not periods:    # a whole run (partition "all"): the periods it changed, as partitions
             events = [AssetMaterialization(asset_key=FACTS, partition=period, metadata={
                 "clients whose rows changed": MetadataValue.int(n_clients)}) for period, n_clients in changed.items()
             ] + events
-    if not invocation.is_successful():
+    if not invocation.successful:
         yield from events    # what built and which checks failed, before the copy is dropped
-        error = invocation.get_error()
-        first_line = str(error).strip().splitlines()[0] if error else "see the failed checks"
+        first_line = invocation.error.strip().splitlines()[0]
         raise Failure(f"dbt build failed, the working file and the BI file stay as they were: {first_line}")
     # the record of the build is written once, by the commit: the later stage's call is the one kept
     warehouse.built(config.dbt_vars, invocation.target_path / "manifest.json", rebuilt_all=full_refresh)

@@ -1,0 +1,95 @@
+"""`dbt build` in the run's own process (dbt's dbtRunner), its results as Dagster events.
+
+dagster-dbt's DbtCliResource starts a dbt process per invocation: each pays dbt's imports and a parse
+of the project (5-6 s on this machine), twice per run (the two dbt stages). Here the run parses the
+project once (partial parsing, in the warehouse's target folder) and both stages build from that
+manifest; dagster-dbt still selects the nodes of the assets a run materializes and turns dbt's
+result events into outputs and asset checks, as it does for its own invocations."""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dagster import AssetExecutionContext, AssetKey, ConfigurableResource
+from dagster_dbt import DagsterDbtTranslator
+from dagster_dbt.asset_utils import get_updated_cli_invocation_params_for_context
+from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
+from pydantic import PrivateAttr
+
+from warehouse.dbt_project import invoke_dbt
+
+RESULTS = {"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult"}   # dagster-dbt's
+BUILT = {"LogSeedResult", "LogModelResult", "LogSnapshotResult"}
+
+
+@dataclass
+class DbtBuild:
+    """What one invocation did: its Dagster events (outputs, check results), whether it succeeded,
+    and dbt's first error message when it did not."""
+    target_path: Path
+    events: list = field(default_factory=list)
+    successful: bool = False
+    error: str | None = None
+
+
+class InProcessDbt(ConfigurableResource):
+    """The dbt project the assets build, run inside the run's process."""
+
+    project_dir: str
+    profiles_dir: str
+    _parsed: dict = PrivateAttr(default_factory=dict)   # (target args, target path) -> dbt's Manifest
+
+    def build(self, context: AssetExecutionContext, project_args: list[str], build_args: list[str],
+              target_path: Path, on_built: Callable[[AssetKey], None] = lambda key: None) -> DbtBuild:
+        """`dbt build` of the nodes of the assets this step materializes, with project_args (the target
+        and --vars, which decide the parse) and build_args; on_built is called as each model or seed
+        is built (from dbt's threads)."""
+        params = get_updated_cli_invocation_params_for_context(
+            context=context, manifest={}, dagster_dbt_translator=DagsterDbtTranslator())
+        common = ["--project-dir", self.project_dir, "--profiles-dir", self.profiles_dir,
+                  "--target-path", str(target_path), "--log-path", str(target_path), "--no-use-colors", *project_args]
+        build = DbtBuild(target_path)
+        manifest = self._manifest(common, target_path, build)
+        if manifest is None:
+            return build
+
+        results, lock = [], threading.Lock()
+
+        def on_event(message) -> None:
+            name = message.info.name
+            if message.info.level == "error" and build.error is None:
+                build.error = message.info.msg
+            if name in RESULTS and not message.data.node_info.unique_id.startswith("unit_test"):
+                from dbt_common.events.functions import msg_to_dict
+
+                node = params.manifest["nodes"].get(message.data.node_info.unique_id)
+                with lock:
+                    results.append(msg_to_dict(message))
+                    if name in BUILT and node is not None:
+                        on_built(params.dagster_dbt_translator.get_asset_key(node))
+
+        indirect = ["--indirect-selection", params.indirect_selection] if params.indirect_selection else []
+        result = invoke_dbt(["build", *common, *build_args, *params.selection_args, *indirect],
+                            manifest=manifest, callbacks=[on_event])
+        for raw in results:
+            build.events.extend(DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={}).to_default_asset_events(
+                manifest=params.manifest, dagster_dbt_translator=params.dagster_dbt_translator, context=context,
+                target_path=target_path))
+        build.successful = result.success
+        if not result.success and build.error is None:
+            build.error = str(result.exception or "see the failed checks")
+        return build
+
+    def _manifest(self, common: list[str], target_path: Path, build: DbtBuild):
+        """The project parsed with these args (once per run: both stages pass the same), else None
+        with the parse's error in build."""
+        key = (tuple(common), str(target_path))
+        if key not in self._parsed:
+            result = invoke_dbt(["parse", *common])
+            if not result.success:
+                build.error = str(result.exception or "dbt parse failed")
+                return None
+            self._parsed[key] = result.result
+        return self._parsed[key]
