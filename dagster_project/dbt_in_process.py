@@ -16,6 +16,7 @@ from dagster import AssetExecutionContext, AssetKey, ConfigurableResource
 from dagster_dbt import DagsterDbtTranslator
 from dagster_dbt.asset_utils import get_updated_cli_invocation_params_for_context
 from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
+from dbt_common.events.functions import msg_to_dict
 from pydantic import PrivateAttr
 
 from warehouse.dbt_project import invoke_dbt
@@ -39,7 +40,7 @@ class InProcessDbt(ConfigurableResource):
 
     project_dir: str
     profiles_dir: str
-    _parsed: dict = PrivateAttr(default_factory=dict)   # (target args, target path) -> dbt's Manifest
+    _parsed: dict = PrivateAttr(default_factory=dict)   # the parse's arguments -> dbt's Manifest
 
     def build(self, context: AssetExecutionContext, project_args: list[str], build_args: list[str],
               target_path: Path, on_built: Callable[[AssetKey], None] = lambda key: None) -> DbtBuild:
@@ -51,7 +52,7 @@ class InProcessDbt(ConfigurableResource):
         common = ["--project-dir", self.project_dir, "--profiles-dir", self.profiles_dir,
                   "--target-path", str(target_path), "--log-path", str(target_path), "--no-use-colors", *project_args]
         build = DbtBuild(target_path)
-        manifest = self._manifest(common, target_path, build)
+        manifest = self._manifest(common, build)
         if manifest is None:
             return build
 
@@ -62,8 +63,6 @@ class InProcessDbt(ConfigurableResource):
             if message.info.level == "error" and build.error is None:
                 build.error = message.info.msg
             if name in RESULTS and not message.data.node_info.unique_id.startswith("unit_test"):
-                from dbt_common.events.functions import msg_to_dict
-
                 node = params.manifest["nodes"].get(message.data.node_info.unique_id)
                 with lock:
                     results.append(msg_to_dict(message))
@@ -82,10 +81,10 @@ class InProcessDbt(ConfigurableResource):
             build.error = str(result.exception or "see the failed checks")
         return build
 
-    def _manifest(self, common: list[str], target_path: Path, build: DbtBuild):
-        """The project parsed with these args (once per run: both stages pass the same), else None
-        with the parse's error in build."""
-        key = (tuple(common), str(target_path))
+    def _manifest(self, common: list[str], build: DbtBuild):
+        """The project parsed with these arguments (once per run: both stages pass the same), else
+        None with the parse's error in build."""
+        key = tuple(common)
         if key not in self._parsed:
             result = invoke_dbt(["parse", *common])
             if not result.success:

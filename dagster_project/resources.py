@@ -294,7 +294,6 @@ class WarehouseResource(ConfigurableResource):
         return publish_bi_file(self.settings.warehouse, self.settings.bi), str(self.settings.bi)
 
 
-
 def build_resources(settings: Settings, dbt_project_dir: Path = DBT_PROJECT_DIR) -> dict:
     return {
         "warehouse": WarehouseResource(inbox=str(settings.inbox), warehouse=str(settings.warehouse),

@@ -69,7 +69,14 @@ def design(frame) -> np.ndarray:
 
 
 def compute(con) -> Outlook:
-    return score(con.execute(f"select * from {FEATURES} order by year, client_id").df())
+    from threadpoolctl import threadpool_limits
+
+    frame = con.execute(f"select * from {FEATURES} order by year, client_id").df()
+    # One BLAS/OpenMP thread: these fits have 20 features, and threaded BLAS spin-waits on threads
+    # the machine cannot schedule (on the server under 20 BI readers, load 27: over 8 minutes in one
+    # matrix product, where a single thread takes seconds)
+    with threadpool_limits(limits=1):
+        return score(frame)
 
 
 def score(frame) -> Outlook:

@@ -47,7 +47,7 @@ def invoke_dbt(args: list[str], manifest=None, callbacks=()):
 
 
 def run_dbt(warehouse: Path, *args: str) -> None:
-    """The venv's dbt against this warehouse, in its own process (as dagster-dbt runs it)."""
+    """The venv's dbt against this warehouse, in its own process (`dbt docs generate`)."""
     dbt = Path(sys.executable).with_name("dbt")
     subprocess.run([str(dbt), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
                     "--quiet"], check=True, env={**os.environ, "CHAXIN_WAREHOUSE": str(warehouse)})
