@@ -1,5 +1,5 @@
 """A command timed as a user runs it: wall seconds from start to exit (start-up included), and the peak
-memory of its whole process tree (chaxin's process and the dbt it starts), polled with psutil."""
+memory of its whole process tree (chaxin's process, dbt running inside it, and any child), polled with psutil."""
 from __future__ import annotations
 
 import re

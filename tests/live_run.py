@@ -1,5 +1,5 @@
 """`chaxin run` as a user starts it: a real process whose progress lines a test can wait for,
-and kill, as a crash would, with its whole process group (dbt included)."""
+and kill, as a crash would, with its whole process group."""
 from __future__ import annotations
 
 import os
