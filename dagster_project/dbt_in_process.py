@@ -29,7 +29,6 @@ BUILT = {"LogSeedResult", "LogModelResult", "LogSnapshotResult"}
 class DbtBuild:
     """What one invocation did: its Dagster events (outputs, check results), whether it succeeded,
     and dbt's first error message when it did not."""
-    target_path: Path
     events: list = field(default_factory=list)
     successful: bool = False
     error: str | None = None
@@ -51,7 +50,7 @@ class InProcessDbt(ConfigurableResource):
             context=context, manifest={}, dagster_dbt_translator=DagsterDbtTranslator())
         common = ["--project-dir", self.project_dir, "--profiles-dir", self.profiles_dir,
                   "--target-path", str(target_path), "--log-path", str(target_path), "--no-use-colors", *project_args]
-        build = DbtBuild(target_path)
+        build = DbtBuild()
         manifest = self._manifest(common, build)
         if manifest is None:
             return build

@@ -136,7 +136,7 @@ def build(context: AssetExecutionContext, config: BuildConfig, dbt: InProcessDbt
         first_line = invocation.error.strip().splitlines()[0]
         raise Failure(f"dbt build failed, the working file and the BI file stay as they were: {first_line}")
     # the record of the build is written once, by the commit: the later stage's call is the one kept
-    warehouse.built(config.dbt_vars, invocation.target_path / "manifest.json", rebuilt_all=full_refresh)
+    warehouse.built(config.dbt_vars, warehouse.dbt_target_path / "manifest.json", rebuilt_all=full_refresh)
     yield from events
 
 
