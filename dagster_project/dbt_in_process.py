@@ -19,6 +19,7 @@ from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 from dbt_common.events.functions import msg_to_dict
 from pydantic import PrivateAttr
 
+from chaxin.settings import duckdb_memory_limit
 from warehouse.dbt_project import invoke_dbt
 
 RESULTS = {"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult"}   # dagster-dbt's
@@ -78,6 +79,10 @@ class InProcessDbt(ConfigurableResource):
         build.successful = result.success
         if not result.success and build.error is None:
             build.error = str(result.exception or "see the failed checks")
+        if not result.success and any("Out of Memory Error" in (node.message or "")
+                                      for node in getattr(result.result, "results", ())):
+            build.error = (f"DuckDB needed more than its memory limit, CHAXIN_MEMORY_LIMIT={duckdb_memory_limit()}: "
+                           f"raise it and run again ({build.error})")
         return build
 
     def _manifest(self, common: list[str], build: DbtBuild):

@@ -12,7 +12,7 @@ from dagster import AssetKey, ConfigurableResource, DagsterRunStatus, InitResour
 from dagster_dbt import DbtProject
 from pydantic import PrivateAttr
 
-from chaxin.settings import Settings
+from chaxin.settings import Settings, duckdb_memory_limit
 from warehouse import connect
 from warehouse.build_state import last_build, record_build, up_to_date
 from warehouse.building import commit_copy, discard_copy, start_copy
@@ -226,8 +226,9 @@ class WarehouseResource(ConfigurableResource):
         """The target and --vars of this run's dbt invocations."""
         if self.on_server:
             return self.server.dbt_args(dbt_vars)
-        # the run's copy reaches dbt's profile (profiles.yml) as a var of this invocation
-        return ["--vars", json.dumps({**dbt_vars, "chaxin_warehouse": str(self.writable())})]
+        # the run's copy and memory limit reach dbt's profile (profiles.yml) as vars of this invocation
+        return ["--vars", json.dumps({**dbt_vars, "chaxin_warehouse": str(self.writable()),
+                                      "chaxin_memory_limit": duckdb_memory_limit()})]
 
     @property
     def dbt_target_path(self) -> Path:

@@ -54,7 +54,8 @@ def _raw_suite(family) -> Suite:
     if family.name == "feedback":   # numbers, not words, downstream: see parse_satisfaction
         expectations.append(gxe.ExpectColumnValuesToBeInSet(column="rating", value_set=["满意", "基本满意", "不满意"],
                                                             **WARN))
-    columns = ", ".join(f'trim("{c}") as "{c}"' for c in family.column_names)
+    # only the columns an expectation reads: the frame of a million raw rows is then a third of the size
+    columns = ", ".join(f'trim("{c}") as "{c}"' for c in dict.fromkeys(e.column for e in expectations))
     return Suite(f"raw/{family.name}", f"select {columns}, _load_id from raw.{family.name}", tuple(expectations))
 
 

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import duckdb
 
+from chaxin.settings import duckdb_memory_limit
+
 NFKC_FUNCTION = "chaxin_nfkc"
 
 
@@ -29,5 +31,6 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path), read_only=read_only)
+    con.execute(f"set memory_limit = '{duckdb_memory_limit()}'")
     register_functions(con)
     return con

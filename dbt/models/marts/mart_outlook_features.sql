@@ -28,24 +28,45 @@ closed_years as (
     where periods.period_key || 'Q4' <= (select max(quarter_key) from commissions)
 ),
 
+{# per client and year with counted commissions: the grain every measure below is summed from
+   (a commission joined to each later closed year would be ~8 rows per commission) #}
+client_years_active as (
+    select
+        client_id,
+        cast(year_key as integer) as year,
+        count(*) as n_commissions,
+        min(commission_date) as first_commission_date,
+        max(commission_date) as last_commission_date
+    from commissions
+    group by client_id, year_key
+),
+
+client_years_to_date as (
+    select
+        client_years_active.*,
+        sum(n_commissions) over (partition by client_id order by year) as n_commissions_to_date,
+        min(first_commission_date) over (partition by client_id) as first_ever_commission_date
+    from client_years_active
+),
+
+{# the clients active in a closed year's last `outlook_lookback_years` years: the ones scored #}
 activity as (
     select
         closed_years.year,
-        commissions.client_id,
+        client_years_to_date.client_id,
         max(closed_years.end_date) as end_date,
-        count(*) filter (where cast(commissions.year_key as integer) = closed_years.year) as n_commissions,
-        count(*) filter (
-            where cast(commissions.year_key as integer) > closed_years.year - {{ var('outlook_lookback_years') }}
-        ) as n_recent_commissions,
-        count(distinct commissions.year_key) filter (
-            where cast(commissions.year_key as integer) > closed_years.year - {{ var('outlook_lookback_years') }}
-        ) as n_recent_active_years,
-        count(*) as n_commissions_to_date,
-        min(commissions.commission_date) as first_commission_date,
-        max(commissions.commission_date) as last_commission_date
+        cast(sum(case when client_years_to_date.year = closed_years.year
+            then client_years_to_date.n_commissions else 0 end) as bigint) as n_commissions,
+        cast(sum(client_years_to_date.n_commissions) as bigint) as n_recent_commissions,
+        count(*) as n_recent_active_years,
+        cast(max(client_years_to_date.n_commissions_to_date) as bigint) as n_commissions_to_date,
+        min(client_years_to_date.first_ever_commission_date) as first_commission_date,
+        max(client_years_to_date.last_commission_date) as last_commission_date
     from closed_years
-    inner join commissions on cast(commissions.year_key as integer) <= closed_years.year
-    group by closed_years.year, commissions.client_id
+    inner join client_years_to_date
+        on client_years_to_date.year <= closed_years.year
+        and client_years_to_date.year > closed_years.year - {{ var('outlook_lookback_years') }}
+    group by closed_years.year, client_years_to_date.client_id
 ),
 
 satisfaction as (
@@ -61,28 +82,20 @@ satisfaction as (
     group by closed_years.year, feedback.client_id
 ),
 
-{# the latest year's measures on or before the year: R&D strength persists when a client is idle #}
-latest_measures as (
+{# the latest year's measures on or before the year: R&D strength persists when a client is idle;
+   each of a client's year rows holds until its next one #}
+measures_until as (
     select
-        activity.year,
-        activity.client_id,
-        client_years.rd_points,
-        row_number() over (
-            partition by activity.year, activity.client_id order by client_years.period_key desc
-        ) as recency_rank
-    from activity
-    inner join client_years
-        on activity.client_id = client_years.client_id
-        and cast(client_years.period_key as integer) <= activity.year
+        client_id,
+        cast(period_key as integer) as from_year,
+        lead(cast(period_key as integer)) over (partition by client_id order by period_key) as until_year,
+        rd_points
+    from client_years
 ),
 
 next_year as (
-    select
-        cast(year_key as integer) - 1 as year,
-        client_id,
-        count(*) as n_commissions_next_year
-    from commissions
-    group by year_key, client_id
+    select year - 1 as year, client_id, n_commissions as n_commissions_next_year
+    from client_years_active
 ),
 
 final as (
@@ -113,17 +126,16 @@ final as (
     left join client_years as last_year
         on activity.client_id = last_year.client_id
         and last_year.period_key = cast(activity.year - 1 as varchar)
-    left join latest_measures
-        on activity.year = latest_measures.year
-        and activity.client_id = latest_measures.client_id
-        and latest_measures.recency_rank = 1
+    left join measures_until as latest_measures
+        on activity.client_id = latest_measures.client_id
+        and activity.year >= latest_measures.from_year
+        and (activity.year < latest_measures.until_year or latest_measures.until_year is null)
     left join satisfaction
         on activity.year = satisfaction.year
         and activity.client_id = satisfaction.client_id
     left join next_year
         on activity.year = next_year.year
         and activity.client_id = next_year.client_id
-    where activity.n_recent_commissions > 0
 )
 
 select * from final

@@ -28,55 +28,50 @@ data_periods as (
         and start_date <= (select max(commission_date) from commissions)
 ),
 
-activity as (
-    select distinct 'quarter' as grain, quarter_key as period_key, client_id from commissions
-    union
-    select distinct 'year' as grain, year_key as period_key, client_id from commissions
-    union
-    select distinct 'five_year' as grain, five_year_key as period_key, client_id from commissions
-),
-
 first_commissions as (
     select client_id, min(commission_date) as first_commission_date
     from commissions
     group by client_id
 ),
 
-{# the clients active in a period or in the one before it #}
-candidates as (
-    select grain, period_key, client_id from activity
-    union
-    select data_periods.grain, data_periods.period_key, activity.client_id
-    from activity
-    inner join data_periods
-        on activity.grain = data_periods.grain and activity.period_key = data_periods.previous_period_key
+{# a client's row of the facts is its activity in a period (a counted commission there); each row
+   also says, one period on, that the client was active before and with which tier #}
+active_now as (
+    select grain, period_key, client_id from client_periods
 ),
 
+active_before as (
+    select
+        next_periods.grain,
+        next_periods.period_key,
+        client_periods.client_id,
+        client_periods.tier
+    from client_periods
+    inner join periods as next_periods
+        on client_periods.grain = next_periods.grain
+        and client_periods.period_key = next_periods.previous_period_key
+),
+
+{# the clients active in a period or in the one before it, in one full join #}
 classified as (
     select
-        candidates.grain,
-        candidates.period_key,
-        candidates.client_id,
-        coalesce(previous_period.tier, 'none') as previous_tier,
-        now_active.client_id is not null as is_active,
-        before_active.client_id is not null as was_active,
+        data_periods.grain,
+        data_periods.period_key,
+        coalesce(active_now.client_id, active_before.client_id) as client_id,
+        coalesce(active_before.tier, 'none') as previous_tier,
+        active_now.client_id is not null as is_active,
+        active_before.client_id is not null as was_active,
         first_commissions.first_commission_date >= data_periods.start_date as is_first_period
-    from candidates
+    from active_now
+    full outer join active_before
+        on active_now.grain = active_before.grain
+        and active_now.period_key = active_before.period_key
+        and active_now.client_id = active_before.client_id
     inner join data_periods
-        on candidates.grain = data_periods.grain and candidates.period_key = data_periods.period_key
-    inner join first_commissions on candidates.client_id = first_commissions.client_id
-    left join activity as now_active
-        on candidates.grain = now_active.grain
-        and candidates.period_key = now_active.period_key
-        and candidates.client_id = now_active.client_id
-    left join activity as before_active
-        on candidates.grain = before_active.grain
-        and data_periods.previous_period_key = before_active.period_key
-        and candidates.client_id = before_active.client_id
-    left join client_periods as previous_period
-        on candidates.grain = previous_period.grain
-        and data_periods.previous_period_key = previous_period.period_key
-        and candidates.client_id = previous_period.client_id
+        on coalesce(active_now.grain, active_before.grain) = data_periods.grain
+        and coalesce(active_now.period_key, active_before.period_key) = data_periods.period_key
+    inner join first_commissions
+        on coalesce(active_now.client_id, active_before.client_id) = first_commissions.client_id
 ),
 
 bucketed as (
