@@ -65,6 +65,13 @@ def test_a_usage_error_is_one_line_and_exit_2_before_any_slow_work(built, argv, 
     assert captured.err.count("\n") == 1 and captured.err.startswith("error: ") and says in captured.err, captured.err
 
 
+def test_a_memory_limit_that_is_not_a_size_is_one_line_and_exit_2(built, monkeypatch, capsys):
+    _, _, settings = built
+    monkeypatch.setenv("CHAXIN_MEMORY_LIMIT", "lots")
+    assert main(["status", "--warehouse", str(settings.warehouse)]) == 2
+    assert capsys.readouterr().err == ("error: CHAXIN_MEMORY_LIMIT='lots' is not a size: "
+                                       "write it like 1536MB, 4GB or 50%\n")
+
 @pytest.mark.parametrize("argv", [["ingest"], ["run"], ["status"], ["actions", "--quarter", "2010Q4"],
                                   ["quality", "--period", "2010"], ["aliases"], ["report", "--period", "2010"]])
 def test_every_command_takes_the_station_server_from_its_flags(inbox, tmp_path, argv, capsys, monkeypatch):

@@ -54,6 +54,27 @@ def test_a_killed_run_leaves_raw_and_marts_as_before_and_the_next_run_completes_
         assert rows(con, "select count(*) from marts.fct_commission where commission_no = 'CX2010-777'") == [(1,)]
 
 
+
+def test_a_run_past_its_memory_limit_says_which_setting_to_raise_and_loses_nothing(copied, monkeypatch, capsys):
+    """DuckDB's memory is capped (CHAXIN_MEMORY_LIMIT): a station whose data outgrows the cap gets one
+    line naming the setting, its files as before, and the run completes once the cap is raised."""
+    from chaxin.cli import main
+
+    settings = copied
+    before, bi_before = snapshot(settings.warehouse), digest(settings.bi)
+    args = ["run", "--inbox", str(settings.inbox), "--warehouse", str(settings.warehouse), "--bi", str(settings.bi)]
+    monkeypatch.setenv("CHAXIN_MEMORY_LIMIT", "10MB")       # the fixture's dbt build needs more than this
+    assert main(args) == 1
+    failed = [line for line in capsys.readouterr().out.splitlines() if line.startswith("failed: ")]
+    assert len(failed) == 1 and "CHAXIN_MEMORY_LIMIT=10MB: raise it and run again" in failed[0], failed
+    assert snapshot(settings.warehouse) == before and digest(settings.bi) == bi_before
+
+    monkeypatch.delenv("CHAXIN_MEMORY_LIMIT")
+    assert main(args) == 0
+    with closing(connect(settings.warehouse, read_only=True)) as con:
+        assert rows(con, "select count(*) from marts.fct_commission where commission_no = 'CX2010-777'") == [(1,)]
+        assert rows(con, "select current_setting('memory_limit')") == [("1.4 GiB",)]   # 1536MB, the default
+
 HOLD_THE_LOCK = """
 import sys, time
 from pathlib import Path
