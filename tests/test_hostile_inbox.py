@@ -1,6 +1,7 @@
-"""A seeded generator of hostile inbox files, through ingest and once through the warehouse job:
-nothing escapes, nothing hangs, every file is accounted for, every row of a loaded file is loaded,
-blank or quarantined, every rejection is one line naming its cause, and the inbox is left untouched."""
+"""A seeded generator of hostile inbox files, through ingest and once through the warehouse job on each
+target: nothing escapes, nothing hangs, every file is accounted for, every row of a loaded file is
+loaded, blank or quarantined, every rejection is one line naming its cause, and the inbox is left
+untouched."""
 from __future__ import annotations
 
 import hashlib

@@ -1,6 +1,6 @@
 """How a run decides what to rebuild (warehouse/build_state.py): nothing when nothing changed, the
 rows of new loads in staging, everything from raw for new --vars, what dbt's state comparison
-selects for a changed model. The same answer as a full rebuild: test_incremental_equivalence."""
+selects for a changed model; on both targets. The same answer as a full rebuild: test_incremental_equivalence."""
 from __future__ import annotations
 
 import csv

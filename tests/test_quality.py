@@ -1,4 +1,5 @@
-"""Quality: the Great Expectations suites as checks, their severities, and the completeness report."""
+"""Quality: the Great Expectations suites as checks, their severities (on both targets), and the
+completeness report."""
 from __future__ import annotations
 
 import contextlib

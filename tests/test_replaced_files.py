@@ -1,6 +1,6 @@
 """SPEC §2: a file saved over an earlier one replaces it. The earlier version's rows are retired in every
 family (kept in raw for lineage), the ledger says which load replaced which, and the marts equal a
-build from the new files alone."""
+build from the new files alone, on both targets."""
 from __future__ import annotations
 
 import shutil
