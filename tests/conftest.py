@@ -1,9 +1,12 @@
-"""Shared fixtures: a copy of the tiny fixture inbox, and one real build of it per session."""
+"""Shared fixtures: a copy of the tiny fixture inbox, and one real build of it per session (per target,
+for the tests that run on both: SPEC §7)."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import shutil
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
@@ -27,18 +30,31 @@ def inbox(tmp_path) -> Path:
     return target
 
 
-def station(root: Path, inbox: Path) -> Settings:
-    """Settings for a station whose files all live under root."""
-    return Settings.load(inbox=inbox, warehouse=root / "warehouse.duckdb", bi=root / "bi.duckdb")
+def station(root: Path, inbox: Path, postgres_url: str | None = None) -> Settings:
+    """Settings for a station whose files all live under root; its warehouse in the database at
+    postgres_url (CHAXIN_TARGET=postgres) if one is given."""
+    return Settings.load(inbox=inbox, warehouse=root / "warehouse.duckdb", bi=root / "bi.duckdb",
+                         target="postgres" if postgres_url else None, postgres_url=postgres_url)
+
+
+def database_name(root: Path) -> str:
+    """The database of the station under root on the session's cluster: one per station folder."""
+    return "station_" + hashlib.sha256(str(root).encode()).hexdigest()[:12]
 
 
 def copy_station(source: Settings, root: Path) -> Settings:
-    """A private copy of a built station (inbox, working file, BI file) under root: a test that
-    changes a station starts from a shared build instead of building its own."""
-    settings = station(root, root / "inbox")
+    """A private copy of a built station (inbox, working file, BI file; on the server its database)
+    under root: a test that changes a station starts from a shared build instead of building its own."""
+    url = None
+    if source.target == "postgres":
+        from .postgres_server import copy_database
+
+        url = copy_database(source.postgres_url, database_name(root))
+    settings = station(root, root / "inbox", url)
     shutil.copytree(source.inbox, settings.inbox)
-    shutil.copyfile(source.warehouse, settings.warehouse)
-    shutil.copyfile(source.bi, settings.bi)
+    if url is None:
+        shutil.copyfile(source.warehouse, settings.warehouse)
+        shutil.copyfile(source.bi, settings.bi)
     return settings
 
 
@@ -60,6 +76,47 @@ def through_the_pipeline(root: Path):
     con = connect(settings.warehouse)
     yield con, outcome, settings
     con.close()
+
+
+@pytest.fixture(scope="session", params=["duckdb", "postgres"])
+def target(request) -> str:
+    """The warehouse's target (SPEC §7): a test that takes it, or a fixture below that does, runs on
+    the DuckDB file and on the station server (the session's throw-away cluster)."""
+    return request.param
+
+
+# For a test whose server case makes several whole runs there, too long for `make test`'s budget: its
+# DuckDB case stays in `make test`, its server case goes to `make test-slow`.
+SERVER_CASE_SLOW = pytest.mark.parametrize(
+    "target", ["duckdb", pytest.param("postgres", marks=pytest.mark.slow)], indirect=True)
+
+
+@pytest.fixture(scope="session")
+def new_station(target, request):
+    """station() on the test's target: on the server, each station in a fresh database of its own."""
+    server = request.getfixturevalue("postgres_url") if target == "postgres" else None
+
+    def make(root: Path, inbox: Path) -> Settings:
+        if server is None:
+            return station(root, inbox)
+        from .postgres_server import fresh_database
+
+        return station(root, inbox, fresh_database(server, database_name(root)))
+    return make
+
+
+@pytest.fixture(scope="session")
+def built_on_target(target, new_station, request, tmp_path_factory) -> Settings:
+    """The fixture inbox through the whole pipeline on the test's target: on DuckDB the `built`
+    station, on the server one build per session, shared like it (copy_station to change it)."""
+    if target == "duckdb":
+        return request.getfixturevalue("built")[2]
+    root = tmp_path_factory.mktemp("built-postgres")
+    shutil.copytree(FIXTURE_INBOX, root / "inbox")
+    settings = new_station(root, root / "inbox")
+    outcome = run_warehouse(settings)
+    assert outcome.ok, outcome.failures
+    return settings
 
 
 @pytest.fixture(scope="session")
@@ -141,3 +198,48 @@ def small_station(tmp_path_factory):
 
 def rows(con, sql: str, *params) -> list[tuple]:
     return con.execute(sql, list(params)).fetchall()
+
+
+def query(settings: Settings, sql: str, *params) -> list[tuple]:
+    """Rows of a query of the station's warehouse, on either target: SQL both engines read the same
+    way, `?` for each parameter. On the server it runs there, as an analyst's query would."""
+    if settings.target == "postgres":
+        import psycopg
+
+        with psycopg.connect(settings.postgres_url) as pg:
+            return pg.execute(*_psycopg(sql, params)).fetchall()
+    with closing(connect(settings.warehouse, read_only=True)) as con:
+        return rows(con, sql, *params)
+
+
+def execute(settings: Settings, sql: str, *params) -> None:
+    """A statement on the station's warehouse, on either target (as query()), committed."""
+    if settings.target == "postgres":
+        import psycopg
+
+        with psycopg.connect(settings.postgres_url) as pg:
+            pg.execute(*_psycopg(sql, params))
+        return
+    with closing(connect(settings.warehouse)) as con:
+        con.execute(sql, list(params))
+
+
+def _psycopg(sql: str, params: tuple) -> tuple[str, tuple | None]:
+    """DuckDB's `?` parameters as psycopg's `%s` (a literal % doubled); no parameters, no placeholders."""
+    return (sql.replace("%", "%%").replace("?", "%s"), params) if params else (sql, None)
+
+
+@contextmanager
+def reading(settings: Settings, *names: str):
+    """A DuckDB connection for DuckDB SQL on the station's warehouse, on either target: the working
+    file, or on the server copies of the relations named (`schema.table`) and of every table of the
+    schemas named (warehouse/reading.py, as the CLI reads the server)."""
+    from warehouse.reading import read_warehouse
+
+    relations, schemas = [n for n in names if "." in n], [n for n in names if "." not in n]
+    if settings.target == "postgres" and schemas:
+        relations += [f"{schema}.{table}" for schema, table in query(
+            settings, "select table_schema, table_name from information_schema.tables "
+                      "where table_schema = any(?) order by 1, 2", schemas)]
+    with read_warehouse(settings, relations) as con:
+        yield con

@@ -107,6 +107,20 @@ def fresh_database(server_url: str, name: str) -> str:
     return make_conninfo(server_url, dbname=name)
 
 
+def copy_database(source_url: str, name: str) -> str:
+    """A new database on the server holding what the database at source_url holds (CREATE DATABASE
+    ... TEMPLATE, a file copy), its URL: a test changes a copy of a shared build instead of building."""
+    import psycopg
+    from psycopg import sql
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    source = conninfo_to_dict(source_url)["dbname"]
+    with psycopg.connect(make_conninfo(source_url, dbname="postgres"), autocommit=True) as con:
+        con.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+        con.execute(sql.SQL("create database {} template {}").format(sql.Identifier(name), sql.Identifier(source)))
+    return make_conninfo(source_url, dbname=name)
+
+
 def stop(root: Path | None = None) -> None:
     """Stop the server (fast shutdown: clients are disconnected) and delete its folder."""
     root = (root or default_dir()).absolute()

@@ -1,6 +1,7 @@
-"""A seeded generator of hostile inbox files, through ingest and once through the warehouse job:
-nothing escapes, nothing hangs, every file is accounted for, every row of a loaded file is loaded,
-blank or quarantined, every rejection is one line naming its cause, and the inbox is left untouched."""
+"""A seeded generator of hostile inbox files, through ingest and once through the warehouse job on each
+target: nothing escapes, nothing hangs, every file is accounted for, every row of a loaded file is
+loaded, blank or quarantined, every rejection is one line naming its cause, and the inbox is left
+untouched."""
 from __future__ import annotations
 
 import hashlib
@@ -17,7 +18,7 @@ from ingest import ingest_inbox
 from warehouse import connect
 
 from . import hostile_files as hf
-from .conftest import rows, run_warehouse, station
+from .conftest import reading, rows, run_warehouse
 
 N_FILES = 320
 SEED = 10
@@ -181,13 +182,13 @@ def test_every_row_of_a_loaded_file_is_loaded_blank_or_malformed(hostile):
             assert malformed.get(name, 0) == e.get("malformed", 0), name
 
 
-def test_through_the_warehouse_every_raw_row_is_staged_or_quarantined_and_injections_stay_text(hostile, tmp_path):
+def test_through_the_warehouse_every_raw_row_is_staged_or_quarantined_and_injections_stay_text(hostile, new_station,
+                                                                                                tmp_path):
     root, expected, *_ = hostile
-    settings = station(root, root / "inbox")   # CHAXIN_SETTLE_SECONDS is 0 here: the fresh files load too
+    settings = new_station(tmp_path, root / "inbox")   # CHAXIN_SETTLE_SECONDS is 0 here: the fresh files load too
     outcome = run_warehouse(settings)
     assert outcome.success, outcome.failures
-    con = connect(settings.warehouse, read_only=True)
-    try:
+    with reading(settings, "raw.ingested_files", "staging.stg_activities", "quarantine.rejected_rows") as con:
         per_file = rows(con, """
             select ledger.file, ledger.rows,
                 (select count(*) from staging.stg_activities as s where s._load_id = ledger.load_id
@@ -204,5 +205,3 @@ def test_through_the_warehouse_every_raw_row_is_staged_or_quarantined_and_inject
         # formula and script cells are kept as the text found, never evaluated or escaped
         staff = {s for (s,) in rows(con, "select staff from staging.stg_activities where staff is not null")}
         assert set(INJECTIONS) <= staff
-    finally:
-        con.close()

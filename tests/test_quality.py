@@ -1,4 +1,5 @@
-"""Quality: the Great Expectations suites as checks, their severities, and the completeness report."""
+"""Quality: the Great Expectations suites as checks, their severities (on both targets), and the
+completeness report."""
 from __future__ import annotations
 
 import contextlib
@@ -16,25 +17,37 @@ from chaxin.cli import main
 from dagster_project.history import latest_run_checks
 from reports.xlsx import write_workbook
 
-from .conftest import FIXTURE_INBOX, rows, station
+from .conftest import FIXTURE_INBOX, query, rows
 
 TYPOS = "commission_no,commission_date,org_name,nature,fee\nCX2031-001,2031-05-01,北京华科新材料有限公司,企业,\"9,999,999\"\n"
 
 
 @pytest.fixture(scope="module")
-def broken(tmp_path_factory):
+def broken(new_station, tmp_path_factory):
     """The fixture inbox (one defect per file) plus typos a person makes (a date in 2031, a fee of
-    ~10 M), through `chaxin run`: its settings, flags, exit code and what it printed."""
+    ~10 M), through `chaxin run` on the test's target: its settings, flags, exit code and what it printed."""
     root = tmp_path_factory.mktemp("broken")
     shutil.copytree(FIXTURE_INBOX, root / "inbox")
     (root / "inbox" / "2031_commissions_typos.csv").write_text(TYPOS, encoding="utf-8")
-    settings = station(root, root / "inbox")
-    args = ["--inbox", str(settings.inbox), "--warehouse", str(settings.warehouse), "--bi", str(settings.bi)]
+    settings = new_station(root, root / "inbox")
+    args = ["--inbox", str(settings.inbox), "--warehouse", str(settings.warehouse), "--bi", str(settings.bi),
+            "--target", settings.target, *(["--postgres-url", settings.postgres_url] if settings.postgres_url else [])]
     printed = io.StringIO()
     with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(printed):
         patch.setattr(views.console, "width", 200)      # one line per failed check
         code = main(["run", *args])
     return settings, args, code, printed.getvalue()
+
+
+def published(settings):
+    """What BI tools read, or None: the BI file's bytes; on the server, where bi is a schema swapped
+    in whole, the stamp each publication writes (which build, when) and the tier summary."""
+    if settings.target == "postgres":
+        if not query(settings, "select to_regclass('bi._published') is not null")[0][0]:
+            return None
+        return (query(settings, "select build_run_id, published_at from bi._published"),
+                query(settings, "select * from bi.bi_mart_tier_summary order by 1, 2, 3"))
+    return hashlib.sha256(settings.bi.read_bytes()).hexdigest() if settings.bi.exists() else None
 
 
 def failed(checks, asset):
@@ -47,7 +60,7 @@ def test_a_broken_inbox_shows_which_expectations_fail_and_still_publishes(broken
     settings, _, code, out = broken
     assert code == 0                                      # data gaps warn; they do not block
     assert re.search(r"staging/stg_commissions .* warning .* commission_date: 2031-05-01", out)
-    assert settings.bi.exists()
+    assert published(settings) is not None
     _, status, checks = latest_run_checks(settings)
     assert status == "SUCCESS"
     assert not [c for c in checks if c.blocking and not c.passed]
@@ -65,13 +78,13 @@ def test_a_broken_inbox_shows_which_expectations_fail_and_still_publishes(broken
 def test_a_blocking_failure_exits_non_zero_and_leaves_the_bi_file(broken, capsys, monkeypatch):
     settings, args, *_ = broken
     monkeypatch.setattr(views.console, "width", 200)
-    before = hashlib.sha256(settings.bi.read_bytes()).hexdigest()
+    before = published(settings)
     # a weight that lets loyalty exceed 100 points: a wrong result, which blocks publication
     assert main(["run", *args, "--vars", '{"loyalty_frequency_weight": 300}']) == 1
     out = capsys.readouterr().out
     assert re.search(r"marts/fct_client_period .* points_within_0_and_100 .* blocking", out)
     assert "not published" in out
-    assert hashlib.sha256(settings.bi.read_bytes()).hexdigest() == before
+    assert published(settings) == before
 
 
 def test_demo_passes_every_blocking_check_and_reports_the_35_incomplete(demo_built):

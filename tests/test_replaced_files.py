@@ -1,6 +1,6 @@
 """SPEC §2: a file saved over an earlier one replaces it. The earlier version's rows are retired in every
 family (kept in raw for lineage), the ledger says which load replaced which, and the marts equal a
-build from the new files alone."""
+build from the new files alone, on both targets."""
 from __future__ import annotations
 
 import shutil
@@ -9,7 +9,7 @@ from ingest import ingest_inbox
 from warehouse import connect
 
 from . import hostile_files as hf
-from .conftest import copy_station, rows, run_warehouse, station
+from .conftest import SERVER_CASE_SLOW, copy_station, reading, rows, run_warehouse
 
 NEW_VERSIONS = {   # the fixture files saved over with new bytes
     "activities.csv": "日期,委托单位,活动类型,负责人,备注\n"
@@ -93,34 +93,35 @@ def comparable(con, schema: str) -> dict[str, list[tuple]]:
     return out
 
 
-def test_after_files_are_saved_over_the_marts_equal_a_build_from_the_new_files_alone(built, tmp_path):
-    incremental = copy_station(built[2], tmp_path / "incremental")   # the fixture inbox, built
+@SERVER_CASE_SLOW
+def test_after_files_are_saved_over_the_marts_equal_a_build_from_the_new_files_alone(built_on_target, new_station,
+                                                                                       tmp_path):
+    incremental = copy_station(built_on_target, tmp_path / "incremental")   # the fixture inbox, built
     for name, text in NEW_VERSIONS.items():
         (incremental.inbox / name).write_text(text, encoding="utf-8")
     assert run_warehouse(incremental).ok
 
-    fresh = station(tmp_path / "fresh", tmp_path / "fresh" / "inbox")
+    fresh = new_station(tmp_path / "fresh", tmp_path / "fresh" / "inbox")
     shutil.copytree(incremental.inbox, fresh.inbox)
     assert run_warehouse(fresh).ok
 
-    con = connect(incremental.warehouse, read_only=True)
-    fresh_con = connect(fresh.warehouse, read_only=True)
-    # staging holds only the new versions' rows (worked out from NEW_VERSIONS by hand)
-    assert rows(con, "select activity_date::varchar, activity_type from staging.stg_activities order by 1") == [
-        ("2010-12-22", "training"), ("2010-12-23", "product_push")]
-    assert rows(con, """select _file, commission_no, rating from staging.stg_feedback
-                        where _file = 'feedback.csv'""") == [("feedback.csv", "CX2008-002", 1.0)]
-    assert rows(con, """select commission_no, recognition from intermediate.int_commissions_deduplicated
-                        where commission_no like 'CX2009%' order by 1""") == [
-        ("CX2009-001", None), ("CX2009-003", 4.0), ("CX2009-004", 5.0)]
-    # the ledger says what each new version replaced
-    replaced = rows(con, """select new.file, old.load_id = new.replaces_load_id
-                            from raw.ingested_files as new join raw.ingested_files as old
-                                on old.file = new.file and old.load_id < new.load_id
-                            where new.replaces_load_id is not null order by 1""")
-    assert replaced == [("2009_commissions_english.csv", True), ("activities.csv", True), ("feedback.csv", True)]
-    # every mart and the quarantine as a build from the new files alone: the retired rows are nowhere
-    for schema in ("marts", "quarantine"):
-        assert comparable(con, schema) == comparable(fresh_con, schema), schema
-    con.close()
-    fresh_con.close()
+    checked = ("marts", "quarantine", "staging.stg_activities", "staging.stg_feedback",
+               "intermediate.int_commissions_deduplicated", "raw.ingested_files")
+    with reading(incremental, *checked) as con, reading(fresh, "marts", "quarantine") as fresh_con:
+        # staging holds only the new versions' rows (worked out from NEW_VERSIONS by hand)
+        assert rows(con, "select activity_date::varchar, activity_type from staging.stg_activities order by 1") == [
+            ("2010-12-22", "training"), ("2010-12-23", "product_push")]
+        assert rows(con, """select _file, commission_no, rating from staging.stg_feedback
+                            where _file = 'feedback.csv'""") == [("feedback.csv", "CX2008-002", 1.0)]
+        assert rows(con, """select commission_no, recognition from intermediate.int_commissions_deduplicated
+                            where commission_no like 'CX2009%' order by 1""") == [
+            ("CX2009-001", None), ("CX2009-003", 4.0), ("CX2009-004", 5.0)]
+        # the ledger says what each new version replaced
+        replaced = rows(con, """select new.file, old.load_id = new.replaces_load_id
+                                from raw.ingested_files as new join raw.ingested_files as old
+                                    on old.file = new.file and old.load_id < new.load_id
+                                where new.replaces_load_id is not null order by 1""")
+        assert replaced == [("2009_commissions_english.csv", True), ("activities.csv", True), ("feedback.csv", True)]
+        # every mart and the quarantine as a build from the new files alone: the retired rows are nowhere
+        for schema in ("marts", "quarantine"):
+            assert comparable(con, schema) == comparable(fresh_con, schema), schema
