@@ -241,7 +241,7 @@ def cmd_run(args) -> int:
         return 0
     error_console.print(plan.describe() + (" (--full-refresh)" if args.full_refresh else "")
                         + (f" (--periods {periods[0]}..{periods[1]})" if periods else ""))
-    only, note = (None, None) if args.full_refresh or periods else what_to_rebuild(plan, dbt_vars, settings.target)
+    only, note = (None, None) if args.full_refresh or periods else what_to_rebuild(plan, dbt_vars, settings)
     if note:
         error_console.print(note)
     outcome = _run(settings, "warehouse_job", "ingest, dbt build with tests, publish", dbt_vars,

@@ -54,6 +54,15 @@ class Settings:
     def dbt_target(self) -> str:
         return DBT_TARGETS[self.target]
 
+    def dbt_target_args(self) -> tuple[str, dict] | None:
+        """The dbt target and the vars its profile renders with, for dbt commands that read the project
+        but not the data (`dbt ls`): the server's connection without its password. None: DuckDB's."""
+        if self.target != "postgres":
+            return None
+        connection = self.dbt_connection_vars()
+        connection["postgres"]["password"] = ""
+        return self.dbt_target, connection
+
     def dbt_connection_vars(self) -> dict:
         """What dbt/profiles.yml's postgres output connects with (--vars): the URL's parts."""
         if self.target != "postgres":

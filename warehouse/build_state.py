@@ -159,7 +159,7 @@ def plan(settings: Settings, dbt_vars: dict | None = None, project_dir: Path = D
 
 
 def what_to_rebuild(plan: Plan, dbt_vars: dict | None,
-                    target: str = "duckdb") -> tuple[list[tuple[str, str]] | None, str | None]:
+                    settings: Settings | None = None) -> tuple[list[tuple[str, str]] | None, str | None]:
     """The relations a run rebuilds, and what to tell the user. None: every model (new data, new
     --vars, a first build; the dbt asset decides whether staging is re-typed from raw). A changed
     project alone: what dbt's state comparison selects. Otherwise (a publication missing after a
@@ -168,12 +168,10 @@ def what_to_rebuild(plan: Plan, dbt_vars: dict | None,
         return None, None
     if not plan.project_changed:
         return [], None
-    if target != "duckdb":   # the recorded manifest is the server's; `dbt ls` here compares DuckDB's
-        return None, "the dbt project changed: on the station server every model is rebuilt"
     from .dbt_state import StateUnknown, modified_relations
 
-    try:
-        relations = modified_relations(plan.last.manifest, dbt_vars)
+    try:   # on the server, against the server's recorded manifest, parsed for its target
+        relations = modified_relations(plan.last.manifest, dbt_vars, dbt_target=settings and settings.dbt_target_args())
     except StateUnknown as e:
         return None, f"dbt cannot compare the project with the last build ({e}): rebuilding everything"
     relations = with_enrichments(relations, json.loads(plan.last.manifest))
@@ -185,6 +183,8 @@ def with_enrichments(relations: set[tuple[str, str]], manifest: dict) -> set[tup
     it reads is rebuilt, so is the table (its asset) and every model downstream of its source."""
     from enrichment import ENRICHMENTS, SCHEMA
 
+    from .dbt_state import relation_of
+
     nodes, children = manifest["nodes"], manifest["child_map"]
     for spec in ENRICHMENTS.values():
         if not relations & set(spec.reads):
@@ -195,7 +195,7 @@ def with_enrichments(relations: set[tuple[str, str]], manifest: dict) -> set[tup
         while todo:
             for child in children.get(todo.pop(), []):
                 node = nodes.get(child)
-                if node and node["resource_type"] in ("model", "seed") and (node["schema"], node["name"]) not in relations:
-                    relations = relations | {(node["schema"], node["name"])}
+                if node and node["resource_type"] in ("model", "seed") and relation_of(node) not in relations:
+                    relations = relations | {relation_of(node)}
                     todo.append(child)
     return relations

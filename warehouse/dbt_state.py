@@ -16,14 +16,24 @@ SELECTION = " ".join(f"state:{part}+" for part in (
     "modified.persisted_descriptions"))
 
 
+def relation_of(node: dict) -> tuple[str, str]:
+    """A dbt node's relation as its Dagster asset names it: on the server dbt builds the bi models
+    into bi_building (postgres_publish.py), the schema the publication swaps in as bi."""
+    from .postgres_publish import BUILDING
+
+    schema = node["schema"]
+    return ("bi" if schema == BUILDING else schema), node["name"]
+
+
 class StateUnknown(Exception):
     """dbt could not compare the project with the last build: the caller rebuilds everything."""
 
 
-def modified_relations(manifest: str, dbt_vars: dict | None = None,
-                       project_dir: Path = DBT_PROJECT_DIR) -> set[tuple[str, str]]:
+def modified_relations(manifest: str, dbt_vars: dict | None = None, project_dir: Path = DBT_PROJECT_DIR,
+                       dbt_target: tuple[str, dict] | None = None) -> set[tuple[str, str]]:
     """(schema, name) of the models and seeds that changed or lie downstream of a change, and the
-    models of every changed test (rebuilt, so that the test runs with them)."""
+    models of every changed test (rebuilt, so that the test runs with them). dbt_target: the target
+    and the vars its profile needs (Settings.dbt_target_args), else DuckDB's."""
     with tempfile.TemporaryDirectory(prefix="chaxin-state-") as scratch:
         state, target = Path(scratch, "state"), Path(scratch, "target")
         state.mkdir()
@@ -32,17 +42,20 @@ def modified_relations(manifest: str, dbt_vars: dict | None = None,
                 "--resource-types", "model", "seed", "test", "--output", "json",
                 "--output-keys", "resource_type schema name depends_on",
                 "--project-dir", str(project_dir), "--profiles-dir", str(project_dir), "--quiet", "--log-level", "none"]
-        if dbt_vars:
-            args += ["--vars", json.dumps(dbt_vars)]
+        name, connection = dbt_target or (None, {})
+        if name:
+            args += ["--target", name]
+        if dbt_vars or connection:
+            args += ["--vars", json.dumps({**(dbt_vars or {}), **connection})]
         result = invoke_dbt(args)   # dbt's import costs seconds: only when the project changed
     if not result.success:
         raise StateUnknown(str(result.exception or "dbt ls failed"))
     nodes = [json.loads(line) for line in result.result]
-    relations = {(n["schema"], n["name"]) for n in nodes if n["resource_type"] != "test"}
+    relations = {relation_of(n) for n in nodes if n["resource_type"] != "test"}
     tested = {unique_id for n in nodes if n["resource_type"] == "test"
               for unique_id in n.get("depends_on", {}).get("nodes", [])}
     if tested:   # a new test's model may be new too: it is then among the relations already
         known = json.loads(manifest)["nodes"]
-        relations |= {(known[u]["schema"], known[u]["name"]) for u in tested
+        relations |= {relation_of(known[u]) for u in tested
                       if u in known and known[u]["resource_type"] in ("model", "seed")}
     return relations

@@ -118,4 +118,7 @@ def push(pg: psycopg.Connection, duck: duckdb.DuckDBPyConnection, query: str, sc
                         path.open("rb") as source:
                     while chunk := source.read(CHUNK):
                         copy.write(chunk)
-                return cursor.rowcount
+                written = cursor.rowcount
+            # the models that read it are planned from statistics (dbt/macros/dialect.sql refresh_statistics)
+            pg.execute(sql.SQL("analyze {}").format(target))
+        return written

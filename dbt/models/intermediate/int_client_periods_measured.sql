@@ -6,7 +6,7 @@
     materialized='incremental',
     incremental_strategy='append',
     tags=['per_period'],
-    pre_hook="{{ drop_changed_clients(ref('int_client_inputs_fingerprinted'), 'inputs_hash') }}",
+    pre_hook=["{{ drop_changed_clients(ref('int_client_inputs_fingerprinted'), 'inputs_hash') }}", "{{ refresh_statistics() if is_incremental() }}"],
 ) }}
 with
 
