@@ -68,9 +68,10 @@ benchmark: install
 	$(BIN)/python benchmarks/runs.py $(if $(SIZES),--sizes $(SIZES))
 
 # The same, plus the first build and the new quarter on a throw-away PostgreSQL cluster, the new quarter
-# under 20 read-only BI sessions (issue 13 item 6); 100 k and 1 M commissions unless SIZES says.
+# alone and under 20 read-only BI sessions (issue 13 item 6), each pausing READER_PAUSE s (default 1)
+# between queries; 100 k and 1 M commissions unless SIZES says.
 benchmark-postgres: install postgres-install
-	$(BIN)/python benchmarks/runs.py --postgres --sizes $(or $(SIZES),100000,1000000)
+	$(BIN)/python benchmarks/runs.py --postgres --sizes $(or $(SIZES),100000,1000000) $(if $(READER_PAUSE),--reader-pause $(READER_PAUSE))
 
 # The Dagster UI on http://127.0.0.1:3000, recording runs where `chaxin run` does.
 # The instance's storage is created once before `dagster dev` starts its processes, which would

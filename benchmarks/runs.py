@@ -1,6 +1,7 @@
 """What chaxin's commands cost, timed as a user types them, on demo inboxes of 10 k, 100 k and 1 M commissions.
 
-    .venv/bin/python benchmarks/runs.py [--sizes 10000,100000,1000000] [--postgres]     (`make benchmark`: all three)
+    .venv/bin/python benchmarks/runs.py [--sizes 10000,100000,1000000] [--postgres [--reader-pause S]]
+    (`make benchmark`: all three sizes)
 
 For each size a demo inbox is written (not timed) and its last quarter held back (quarter.py), then:
   first build   `chaxin run` on a fresh warehouse, the inbox without its last quarter
@@ -14,9 +15,11 @@ DAGSTER_HOME; seconds are wall time, memory the peak of its whole process tree (
 size, into benchmarks/results/runs.json and runs.md.
 
 With --postgres (`make benchmark-postgres`) the first build and the new quarter are also run on a
-station server (CHAXIN_TARGET=postgres, a throw-away cluster of tests/postgres_server.py, fsync off),
-the new quarter while 20 read-only BI sessions loop over the BI queries (bi_load.py), whose queries
-done, failed and half-built and whose latencies are reported with it (issue 13 item 6).
+station server (CHAXIN_TARGET=postgres, a throw-away cluster of tests/postgres_server.py, fsync off):
+the new quarter once alone, on a copy of the built database (the figure to set beside DuckDB's), and
+once while 20 read-only BI sessions loop over the BI queries (bi_load.py), pausing --reader-pause
+seconds between queries; their queries done, failed and half-built and their latencies are reported
+with it (issue 13 item 6).
 """
 from __future__ import annotations
 
@@ -44,7 +47,7 @@ from bi_load import Readers, snapshot, verdict
 from quarter import hold_back_last_quarter
 from figures import machine, save, table
 from timed import Timed, timed
-from tests.postgres_server import PostgresMissing, fresh_database, start, stop
+from tests.postgres_server import PostgresMissing, copy_database, fresh_database, start, stop
 from warehouse.postgres_publish import grant_bi
 
 BIN = Path(sys.executable).parent
@@ -95,7 +98,7 @@ def baseline(inbox: Path, scratch: Path) -> Timed:
                  cwd=scratch, env=dict(os.environ))
 
 
-def measure(n: int, scratch: Path, server: str | None = None) -> dict:
+def measure(n: int, scratch: Path, server: str | None = None, reader_pause: float = 0.1) -> dict:
     inbox, base, new = scratch / "inbox", scratch / "base", scratch / "quarter"
     with console.status(f"writing a demo inbox of ~{n:,} commissions"):
         counts = write_demo_inbox(inbox, commissions=n)
@@ -135,13 +138,14 @@ def measure(n: int, scratch: Path, server: str | None = None) -> dict:
     record("ingest", result, loaded_rows(scratch / "ingest" / "warehouse.duckdb")[0])
     entry["commands"]["baseline"]["rows"] = entry["commands"]["ingest"]["rows"]   # the same files
     if server:
-        on_server(server, scratch / "station-postgres", base, new, record, entry)
+        on_server(server, scratch / "station-postgres", base, new, record, entry, reader_pause)
     return entry
 
 
-def on_server(url: str, folder: Path, base: Path, new: Path, record, entry: dict) -> None:
-    """The first build and the new quarter on the station server at url (an empty database), the new
-    quarter while 20 sessions of the read-only BI role read; their verdict into the entry."""
+def on_server(url: str, folder: Path, base: Path, new: Path, record, entry: dict, reader_pause: float) -> None:
+    """The first build and the new quarter on the station server at url (an empty database): the new
+    quarter alone on a copy of the built database, then again on the original while 20 sessions of the
+    read-only BI role read, pausing reader_pause s between queries; their verdict into the entry."""
     folder.mkdir()
     shutil.copytree(base, folder / "inbox")
     with console.status("first build (PostgreSQL): chaxin run"):
@@ -151,15 +155,22 @@ def on_server(url: str, folder: Path, base: Path, new: Path, record, entry: dict
     if result.returncode:
         return                 # nothing published for the readers to read
     grant_bi(url, "bi_bench_reader", login=True)
+    alone, copy = folder.with_name(folder.name + "-alone"), copy_database(url, "bench_alone")
+    shutil.copytree(folder, alone)   # the same inbox, ledger of files and Dagster records as the database's
+    for station in (folder, alone):
+        for path in new.iterdir():
+            shutil.copyfile(path, station / "inbox" / path.name)
+    with console.status("new quarter (PostgreSQL), alone: chaxin run"):
+        result = chaxin(alone, "run", alone / "inbox", server=copy)
+    record("new quarter (PostgreSQL)", result, loaded_rows(copy, before_quarter)[0])
     reader = make_conninfo(url, user="bi_bench_reader")
     before = snapshot(reader)
-    for path in new.iterdir():
-        shutil.copyfile(path, folder / "inbox" / path.name)
-    with console.status("new quarter (PostgreSQL) under 20 BI readers: chaxin run"), Readers(reader) as readers:
+    with (console.status("new quarter (PostgreSQL) under 20 BI readers: chaxin run"),
+          Readers(reader, pause=reader_pause) as readers):
         started = time.monotonic()
         result = chaxin(folder, "run", folder / "inbox", server=url)
         ended = time.monotonic()
-    record("new quarter (PostgreSQL)", result, loaded_rows(url, before_quarter)[0])
+    record("new quarter (PostgreSQL), 20 readers", result, loaded_rows(url, before_quarter)[0])
     after = snapshot(reader)
     entry["readers"] = {"sessions": len(readers.threads), "pause_s": readers.pause,
                         "whole_snapshots": not (before.broken or after.broken),
@@ -171,8 +182,13 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000,1000000",
                         help="commissions per demo inbox, comma-separated (default: 10000,100000,1000000)")
     parser.add_argument("--postgres", action="store_true",
-                        help="also the first build and the new quarter (under 20 BI readers) on a throw-away PostgreSQL")
+                        help="also the first build and the new quarter (alone, then under 20 BI readers) on a throw-away PostgreSQL")
+    parser.add_argument("--reader-pause", type=float, default=1.0, metavar="SECONDS",
+                        help="with --postgres: each BI session's pause between queries (default 1; at 0.1 the 20 "
+                             "sessions take nearly every core of a 2-core machine, and the run waits for CPU)")
     args = parser.parse_args()
+    if args.reader_pause < 0:
+        parser.error(f"--reader-pause {args.reader_pause}: give a number of seconds, 0 or more")
     try:
         sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")]
     except ValueError:
@@ -181,7 +197,7 @@ def main() -> None:
         for n in sizes:
             scratch = Path(tempfile.mkdtemp(prefix="chaxin-bench-"))
             try:
-                entry = measure(n, scratch, url and fresh_database(url, f"bench_{n}"))
+                entry = measure(n, scratch, url and fresh_database(url, f"bench_{n}"), args.reader_pause)
             finally:
                 shutil.rmtree(scratch, ignore_errors=True)
             console.print(table(n, entry))

@@ -18,8 +18,7 @@ from dagster_project.partitions import PERIODS, run_periods
 from dagster_project.runner import run_job
 from warehouse import connect
 
-from .conftest import rows
-from .test_crash_safety import copy_station
+from .conftest import SERVER_CASE_SLOW, copy_station, execute, query, rows
 
 CHAXIN = Path(sys.executable).with_name("chaxin")
 FACT = AssetKey(["marts", "fct_client_period"])
@@ -77,6 +76,41 @@ def test_a_run_of_some_periods_rebuilds_those_periods_rows_and_records_their_par
 
     instance = local_instance(settings)
     assert instance.get_materialized_partitions(FACT) == {"2008"}
+
+
+@SERVER_CASE_SLOW   # the server's case builds its own station: 80 s more for `make test`
+def test_the_quarterly_schedules_run_rebuilds_the_closed_quarters_periods_on_either_target(built_on_target, tmp_path):
+    """The schedule's tick on 2009-04-01 asks for 2009Q1..2006-2010 (the later periods in that range
+    are still empty); its run of quarterly_job (the run Dagster's daemon launches, here in this process)
+    rewrites exactly those periods' rows and records those partitions. The fixture's fact rows are
+    in 2008Q1-Q3, 2009Q1, 2008, 2009 and 2006-2010: the marks on 2008Q3 and 2008 stay."""
+    settings = copy_station(built_on_target, tmp_path)
+    fact = "select grain || period_key || client_id, commission_fees from marts.fct_client_period"
+    before = dict(query(settings, fact))
+    marked_periods = ("2008Q3", "2008", "2009Q1", "2009", "2006-2010")
+    for relation in ("marts.fct_client_period", "intermediate.int_client_periods_measured"):
+        execute(settings, f"update {relation} set commission_fees = -1 where period_key in {marked_periods}")
+    count_marks = "select period_key, count(*) from {} where commission_fees = -1 group by period_key"
+    marked = dict(query(settings, count_marks.format("marts.fct_client_period")))
+    assert marked == {"2008Q3": 1, "2008": 3, "2009Q1": 2, "2009": 2, "2006-2010": 3}
+
+    schedule = defs.resolve_schedule_def("quarterly_refresh_schedule")
+    tick = build_schedule_context(scheduled_execution_time=dt.datetime(2009, 4, 1, 6))
+    tags = schedule.evaluate_tick(tick).run_requests[0].tags
+    instance = DagsterInstance.ephemeral()
+    outcome = run_job(settings, "quarterly_job", instance=instance, periods=(
+        tags["dagster/asset_partition_range_start"], tags["dagster/asset_partition_range_end"]))
+    assert outcome.ok, outcome.failures
+
+    left = {"2008Q3": 1, "2008": 3}
+    assert dict(query(settings, count_marks.format("marts.fct_client_period"))) == left
+    assert dict(query(settings, count_marks.format("intermediate.int_client_periods_measured"))) == left
+    after = dict(query(settings, fact))
+    kept = {key for key in after if key.startswith(("quarter2008Q3", "year2008"))}
+    assert len(kept) == 4 and all(after[key] == -1 for key in kept)
+    assert {k: v for k, v in after.items() if k not in kept} == {k: v for k, v in before.items() if k not in kept}
+    assert instance.get_materialized_partitions(FACT) == {   # the range in PERIODS' order, to the plan's end
+        "2009Q1", "2009Q2", "2009Q3", "2009Q4", "2009", "2010Q1", "2010Q2", "2010Q3", "2010Q4", "2010", "2006-2010"}
 
 
 def test_a_whole_run_records_the_periods_whose_rows_changed(built, tmp_path):
