@@ -135,3 +135,14 @@
 {% macro default__refresh_statistics() -%}
     {%- if config.get('materialized') in ('table', 'incremental') -%}analyze {{ this }}{%- endif -%}
 {%- endmacro %}
+
+{# For the incremental facts' own build, in its transaction: no nested loops. Even with fresh
+   statistics PostgreSQL cannot estimate the anti-join of the clients not yet built: most clients are
+   built, so it judges the rest at one row, and it nests every later join of the model's CTEs over
+   that one row. At 1 M commissions the new quarter's int_client_periods_measured (tens of thousands
+   of rows, not one) was still in such a plan after 7 minutes; with hash joins the same query plans
+   the same work as a first build's. The one nested loop left is the join of commissions to the period
+   spine on a date range, which no hash can do. DuckDB plans hash joins by itself. #}
+{% macro without_nested_loops() %}{{ return(adapter.dispatch('without_nested_loops')()) }}{% endmacro %}
+{% macro duckdb__without_nested_loops() %}{% endmacro %}
+{% macro default__without_nested_loops() %}set local enable_nestloop = off{% endmacro %}

@@ -8,7 +8,8 @@
     materialized='incremental',
     incremental_strategy='append',
     tags=['per_period'],
-    pre_hook=["{{ drop_changed_clients(ref('int_client_periods_measured'), '_inputs_hash') }}", "{{ refresh_statistics() if is_incremental() }}"],
+    pre_hook=["{{ drop_changed_clients(ref('int_client_periods_measured'), '_inputs_hash') }}", "{{ refresh_statistics() if is_incremental() }}",
+              "{{ without_nested_loops() }}"],
 ) }}
 with
 
