@@ -98,7 +98,7 @@ def baseline(inbox: Path, scratch: Path) -> Timed:
                  cwd=scratch, env=dict(os.environ))
 
 
-def measure(n: int, scratch: Path, server: str | None = None, reader_pause: float = 0.1) -> dict:
+def measure(n: int, scratch: Path, server: str | None = None, reader_pause: float = 1.0) -> dict:
     inbox, base, new = scratch / "inbox", scratch / "base", scratch / "quarter"
     with console.status(f"writing a demo inbox of ~{n:,} commissions"):
         counts = write_demo_inbox(inbox, commissions=n)
