@@ -69,7 +69,11 @@ def test_the_inbox_sensor_starts_a_run_that_publishes_the_tiers(target, tmp_path
                 continue
     finally:
         os.killpg(dev.pid, signal.SIGTERM)
-        dev.wait(60)
+        try:
+            dev.wait(60)
+        except subprocess.TimeoutExpired:   # once (2026-12-05, load 12) its webserver hung in Dagster's own
+            os.killpg(dev.pid, signal.SIGKILL)   # shutdown, joining its IPC pipe's thread, after the run
+            dev.wait(10)
     assert [run["status"] for run in runs] == ["SUCCESS"], (tmp_path / "dev.log").read_text()[-3000:]
     if target == "postgres":
         with server(url) as con:
