@@ -83,6 +83,11 @@ def validate(con: duckdb.DuckDBPyConnection, root: Path, names: set[str] | None 
             outcome.failures.setdefault(severity, []).append(Failure(
                 config.type, config.kwargs.get("column"), sample[:SAMPLE_SIZE], item.result.get("unexpected_percent")))
         outcomes.append(outcome)
+        # GE's engine keeps every batch's frame until the process ends, and a run's dbt stages then build
+        # beside them (0.4 GB at 1 M commissions): the outcome is all that is needed of the frame
+        batches = datasource.get_execution_engine().batch_manager
+        batches.reset_batch_cache()
+        batches.batch_data_cache.clear()
     docs = context.build_data_docs()
     index = Path(docs["local_site"].removeprefix("file://"))
     make_offline(index.parent)     # GE's pages load their CSS and JS from CDNs
