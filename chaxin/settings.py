@@ -14,7 +14,7 @@ DEFAULTS = {
     "CHAXIN_BI": "data/bi.duckdb",
     "CHAXIN_SETTLE_SECONDS": "5",
     "CHAXIN_TARGET": "duckdb",
-    "CHAXIN_MEMORY_LIMIT": "1536MB",
+    "CHAXIN_MEMORY_LIMIT": "1280MB",
 }
 TARGETS = ("duckdb", "postgres")
 # the output of dbt/profiles.yml that builds each target
@@ -31,7 +31,7 @@ def duckdb_memory_limit() -> str:
     reach 4.9 GB. A DuckDB size ("2GB") or share of the machine ("50%")."""
     value = os.environ.get("CHAXIN_MEMORY_LIMIT", DEFAULTS["CHAXIN_MEMORY_LIMIT"]).strip()
     if not re.fullmatch(r"\d+(\.\d+)?\s*([KMGT]i?B|%)", value, flags=re.IGNORECASE):
-        raise BadSetting(f"CHAXIN_MEMORY_LIMIT={value!r} is not a size: write it like 1536MB, 4GB or 50%")
+        raise BadSetting(f"CHAXIN_MEMORY_LIMIT={value!r} is not a size: write it like 1280MB, 4GB or 50%")
     return value
 
 

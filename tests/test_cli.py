@@ -70,7 +70,7 @@ def test_a_memory_limit_that_is_not_a_size_is_one_line_and_exit_2(built, monkeyp
     monkeypatch.setenv("CHAXIN_MEMORY_LIMIT", "lots")
     assert main(["status", "--warehouse", str(settings.warehouse)]) == 2
     assert capsys.readouterr().err == ("error: CHAXIN_MEMORY_LIMIT='lots' is not a size: "
-                                       "write it like 1536MB, 4GB or 50%\n")
+                                       "write it like 1280MB, 4GB or 50%\n")
 
 @pytest.mark.parametrize("argv", [["ingest"], ["run"], ["status"], ["actions", "--quarter", "2010Q4"],
                                   ["quality", "--period", "2010"], ["aliases"], ["report", "--period", "2010"]])

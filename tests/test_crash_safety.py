@@ -73,7 +73,7 @@ def test_a_run_past_its_memory_limit_says_which_setting_to_raise_and_loses_nothi
     assert main(args) == 0
     with closing(connect(settings.warehouse, read_only=True)) as con:
         assert rows(con, "select count(*) from marts.fct_commission where commission_no = 'CX2010-777'") == [(1,)]
-        assert rows(con, "select current_setting('memory_limit')") == [("1.4 GiB",)]   # 1536MB, the default
+        assert rows(con, "select current_setting('memory_limit')") == [("1.1 GiB",)]   # 1280MB, the default
 
 HOLD_THE_LOCK = """
 import sys, time
