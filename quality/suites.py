@@ -69,7 +69,7 @@ def suites() -> list[Suite]:
     return [
         *(_raw_suite(family) for family in FAMILIES),
         Suite("staging/stg_commissions",
-              f"select commission_date, fee, nature, status, purpose, recognition, cooperation, _load_id "
+              f"select commission_date, fee::double as fee, nature, status, purpose, recognition, cooperation, _load_id "
               f"from staging.stg_commissions {usable}",
               (_dates("commission_date"),
                gxe.ExpectColumnValuesToBeBetween(column="fee", min_value=0, max_value=200_000, **WARN),

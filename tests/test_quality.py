@@ -10,8 +10,9 @@ import re
 import shutil
 import weakref
 import zipfile
-from types import SimpleNamespace
 
+import duckdb
+import pandas as pd
 import pytest
 from python_calamine import CalamineWorkbook
 
@@ -112,27 +113,42 @@ def test_validated_frames_are_freed_once_their_suites_have_run(demo_built, tmp_p
     """Great Expectations' pandas engine keeps each batch's frame for the life of the process unless
     told otherwise; a run's dbt stages then build beside every raw and staged row read into pandas
     (0.4 GB more at the peak of a 1 M first build). validate() hands them back."""
+    import importlib
+
     from quality.suites import suites
-    from quality.validate import validate
+
+    validating = importlib.import_module("quality.validate")   # the module, which quality's validate() hides
 
     con, _, _ = demo_built
     made = []
 
-    class Tapped:   # the warehouse's connection, keeping a weak reference to each frame read through it
-        def sql(self, query):
-            relation = con.sql(query)
+    def read_frame(*args):   # the real read, keeping a weak reference to each frame
+        frame = real_read_frame(*args)
+        made.append(weakref.ref(frame))
+        return frame
 
-            def df():
-                frame = relation.df()
-                made.append(weakref.ref(frame))
-                return frame
-            return SimpleNamespace(df=df)
-
-    outcomes, _ = validate(Tapped(), tmp_path / "quality", {s.name for s in suites() if s.asset_path[0] == "raw"})
+    real_read_frame = validating.read_frame
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(validating, "read_frame", read_frame)
+        outcomes, _ = validating.validate(con, tmp_path / "quality", {s.name for s in suites() if s.asset_path[0] == "raw"})
     gc.collect()
     assert len(outcomes) == 7 == len(made)
     assert sum(o.n_rows for o in outcomes) > 0
     assert [ref for ref in made if ref() is not None] == []
+
+
+def test_frames_for_great_expectations_keep_every_value_and_dates_in_nanoseconds_where_they_fit():
+    from quality.validate import read_frame
+
+    con = duckdb.connect()
+    con.execute("""create table t as select * from (values
+        ('甲', date '2031-05-01', date '2008-03-05'),
+        (null, null, date '9999-12-31')) as v(name, fits, typo)""")
+    frame = read_frame(con, "select * from t")
+    assert frame["name"].tolist()[0] == "甲" and frame["name"].isna().tolist() == [False, True]
+    assert str(frame["fits"].dtype) == "datetime64[ns]"      # compared column-wise by GE
+    assert frame["fits"].tolist()[0] == pd.Timestamp("2031-05-01") and frame["fits"].isna().tolist()[1]
+    assert frame["typo"].tolist() == [pd.Timestamp("2008-03-05"), pd.Timestamp("9999-12-31")]   # kept, unit as read
 
 
 def test_xlsx_cells_that_look_like_formulas_stay_text(tmp_path):
