@@ -59,6 +59,15 @@ def goal(name: str, n: int, entry: dict) -> tuple[str, str, bool | None]:
     return "", "", None
 
 
+def markdown_row(name: str, n: int, entry: dict) -> str:
+    c = entry["commands"][name]
+    wanted, figure, met = goal(name, n, entry)
+    shown = f"exit {c['exit']}" if c["exit"] else {True: "yes", False: "**no**", None: ""}[met]
+    rows = f"{c['rows']:,}" if c["rows"] is not None else ""
+    return (f"| {name} | {WHAT[name]} | {c['seconds']:.1f} | {rows} | {rows_per_second(c)} | "
+            f"{c['peak_mib']:,} | {wanted} | {figure} | {shown} | {where_time_goes(c)} |")
+
+
 def rows_per_second(c: dict) -> str:
     return f"{c['rows'] / c['seconds']:,.0f}" if c["rows"] else ""
 
@@ -92,6 +101,20 @@ def measured(entry: dict) -> list[str]:
     return [name for name in ORDER if name in entry["commands"]]
 
 
+def on_server(entry: dict) -> bool:
+    return any(name in entry["commands"] for name in ON_SERVER)
+
+
+def server_run(entry: dict) -> dict | None:
+    """The station server's rows of an entry, with the DuckDB rows of the same run that their ratios
+    are taken against (a run without --postgres keeps the last server run's rows this way)."""
+    if not on_server(entry):
+        return entry.get("server_earlier")
+    kept = {*ON_SERVER, *ON_SERVER.values()}
+    return {**{k: v for k, v in entry.items() if k != "server_earlier"},
+            "commands": {name: c for name, c in entry["commands"].items() if name in kept}}
+
+
 def machine() -> str:
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return f"{os.cpu_count()} cores, {memory:.0f} GiB, {platform.system()} {platform.machine()}"
@@ -102,11 +125,18 @@ def save(n: int, entry: dict) -> Path:
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / "runs.json"
     results = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    if str(n) in results and not on_server(entry):
+        if (earlier := server_run(results[str(n)])) is not None:
+            entry = {**entry, "server_earlier": earlier}
     results[str(n)] = entry
     results = dict(sorted(results.items(), key=lambda kv: int(kv[0])))
     path.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     (RESULTS / "runs.md").write_text(markdown(results), encoding="utf-8")
     return path
+
+
+HEADER = ["| command | what | seconds | rows | rows / s | peak MiB | goal | figure | met | slowest steps (s) |",
+          "|---|---|---|---|---|---|---|---|---|---|"]
 
 
 def markdown(results: dict) -> str:
@@ -115,23 +145,20 @@ def markdown(results: dict) -> str:
              "process tree.", ""]
     for size, entry in results.items():
         n = int(size)
-        lines += [f"## {title(n, entry)}", "",
-                  "| command | what | seconds | rows | rows / s | peak MiB | goal | figure | met | slowest steps (s) |",
-                  "|---|---|---|---|---|---|---|---|---|---|"]
-        for name in measured(entry):
-            c = entry["commands"][name]
-            wanted, figure, met = goal(name, n, entry)
-            shown = f"exit {c['exit']}" if c["exit"] else {True: "yes", False: "**no**", None: ""}[met]
-            rows = f"{c['rows']:,}" if c["rows"] is not None else ""
-            lines.append(f"| {name} | {WHAT[name]} | {c['seconds']:.1f} | {rows} | {rows_per_second(c)} | "
-                         f"{c['peak_mib']:,} | {wanted} | {figure} | {shown} | {where_time_goes(c)} |")
+        lines += [f"## {title(n, entry)}", "", *HEADER, *(markdown_row(name, n, entry) for name in measured(entry))]
+        if "server_earlier" in entry:
+            earlier = entry["server_earlier"]
+            lines += ["", f"On the station server, from an earlier run ({title(n, earlier)}); its ratios are "
+                      f"to that run's DuckDB rows (first build {earlier['commands']['first build']['seconds']:.1f} s, "
+                      f"new quarter {earlier['commands']['new quarter']['seconds']:.1f} s):", "", *HEADER,
+                      *(markdown_row(name, n, earlier) for name in ON_SERVER if name in earlier["commands"])]
         lines.append("")
     lines += ["## How the time grows", "", "| commissions | first build s | unchanged s | new quarter s | "
               "ingest s | baseline s | PostgreSQL first build s | PostgreSQL new quarter s | "
               "PostgreSQL new quarter s, 20 readers |",
               "|---|---|---|---|---|---|---|---|---|"]
     for entry in results.values():
-        s = {name: f"{entry['commands'][name]['seconds']:.1f}" if name in entry["commands"] else ""
-             for name in GROWTH}
+        commands = {**(entry.get("server_earlier") or {}).get("commands", {}), **entry["commands"]}
+        s = {name: f"{commands[name]['seconds']:.1f}" if name in commands else "" for name in GROWTH}
         lines.append(f"| {entry['commissions']:,} | " + " | ".join(s[name] for name in GROWTH) + " |")
     return "\n".join(lines) + "\n"
