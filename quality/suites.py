@@ -68,9 +68,9 @@ def suites() -> list[Suite]:
     usable = "where _reject_reason is null"
     return [
         *(_raw_suite(family) for family in FAMILIES),
-        Suite("staging/stg_commissions",
-              f"select commission_date, fee::double as fee, nature, status, purpose, recognition, cooperation, _load_id "
-              f"from staging.stg_commissions {usable}",
+        Suite("staging/stg_commissions",   # fee a double: through Arrow a DECIMAL is a Python object per value
+              f"select commission_date, fee::double as fee, nature, status, purpose, recognition, cooperation, "
+              f"_load_id from staging.stg_commissions {usable}",
               (_dates("commission_date"),
                gxe.ExpectColumnValuesToBeBetween(column="fee", min_value=0, max_value=200_000, **WARN),
                gxe.ExpectColumnValuesToBeInSet(column="nature",

@@ -46,7 +46,7 @@ def read_frame(con: duckdb.DuckDBPyConnection, sql: str):
     1 M commissions)."""
     import pandas as pd
 
-    frame = con.sql(sql).fetch_arrow_table().to_pandas(date_as_object=False)
+    frame = con.sql(sql).to_arrow_table().to_pandas(date_as_object=False)
     for column in frame.select_dtypes("datetime64").columns:
         with contextlib.suppress(pd.errors.OutOfBoundsDatetime):   # e.g. a year 9999 typed in: slow, still checked
             frame[column] = frame[column].dt.as_unit("ns")
