@@ -23,7 +23,3 @@ def write_table(con, schema: str, name: str, table: pa.Table) -> int:
         con.unregister(view)
     return table.num_rows
 
-
-def read_table(con, relation: str) -> pa.Table:
-    """A stage-1 relation as Arrow (the columns the computation reads, in bulk)."""
-    return con.execute(f"select * from {relation}").fetch_arrow_table()
