@@ -42,8 +42,8 @@ def read_frame(con: duckdb.DuckDBPyConnection, sql: str):
     conversion (.df()) turns text into Python strings that pandas then turns back into Arrow (2.2 s
     against 0.3 s for a million raw commissions). Dates at pandas' nanosecond unit where their values
     allow it (years 1678 to 2261): GE compares only nanosecond datetimes column-wise, and any other unit
-    with a Python call per value (ColumnValuesBetween._pandas: 12.7 of the staging suites' 13.6 s at
-    1 M commissions)."""
+    with a Python call per value (ColumnValuesBetween._pandas: 12.7 s of the 13.6 s GE took over the
+    staging suites at 1 M commissions)."""
     import pandas as pd
 
     frame = con.sql(sql).to_arrow_table().to_pandas(date_as_object=False)
@@ -88,7 +88,14 @@ def validate(con: duckdb.DuckDBPyConnection, root: Path, names: set[str] | None 
             gx.ExpectationSuite(name=name, expectations=list(suite.expectations)))
         definition = context.validation_definitions.add_or_update(
             gx.ValidationDefinition(name=name, data=batch, suite=expectation_suite))
-        result = definition.run(batch_parameters={"dataframe": frame}, result_format="BASIC")
+        try:
+            result = definition.run(batch_parameters={"dataframe": frame}, result_format="BASIC")
+        finally:
+            # GE's engine keeps every batch's frame until the process ends, and a run's dbt stages then
+            # build beside them (0.4 GB at 1 M commissions): the result is all that is needed of it
+            batches = datasource.get_execution_engine().batch_manager
+            batches.reset_batch_cache()
+            batches.batch_data_cache.clear()
         outcome = SuiteOutcome(suite, len(frame))
         for item in result.results:
             if item.success:
@@ -100,11 +107,6 @@ def validate(con: duckdb.DuckDBPyConnection, root: Path, names: set[str] | None 
             outcome.failures.setdefault(severity, []).append(Failure(
                 config.type, config.kwargs.get("column"), sample[:SAMPLE_SIZE], item.result.get("unexpected_percent")))
         outcomes.append(outcome)
-        # GE's engine keeps every batch's frame until the process ends, and a run's dbt stages then build
-        # beside them (0.4 GB at 1 M commissions): the outcome is all that is needed of the frame
-        batches = datasource.get_execution_engine().batch_manager
-        batches.reset_batch_cache()
-        batches.batch_data_cache.clear()
     docs = context.build_data_docs()
     index = Path(docs["local_site"].removeprefix("file://"))
     make_offline(index.parent)     # GE's pages load their CSS and JS from CDNs

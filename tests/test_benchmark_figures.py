@@ -37,9 +37,10 @@ def test_a_run_without_the_server_keeps_the_last_server_rows_with_their_own_duck
     # 300 / 100 and 150 / 50, the server's run against its own DuckDB rows, not 300 / 90
     assert "| 300.0 | 1,000 | 3 | 500 |  | 3.00× DuckDB's |" in page
     assert "| 150.0 | 1,000 | 7 | 500 |  | 3.00× DuckDB's |" in page
-    assert "| 892,472 | 90.0 |  | 45.0 |  |  | 300.0 | 150.0 |  |" in page
+    assert "| 892,472 | 90.0 |  | 45.0 |  |  | 300.0 † | 150.0 † |  |" in page   # marked: another run
 
     figures.save(1_000_000, entry("2026-12-07", first=85.0, quarter=42.0, pg_first=250.0, pg_quarter=125.0))
     saved = json.loads((tmp_path / "runs.json").read_text(encoding="utf-8"))["1000000"]
     assert "server_earlier" not in saved    # a run with the server replaces the entry whole
-    assert "earlier run" not in (tmp_path / "runs.md").read_text(encoding="utf-8")
+    page = (tmp_path / "runs.md").read_text(encoding="utf-8")
+    assert "earlier run" not in page and "| 892,472 | 85.0 |  | 42.0 |  |  | 250.0 | 125.0 |  |" in page
