@@ -59,13 +59,22 @@ def goal(name: str, n: int, entry: dict) -> tuple[str, str, bool | None]:
     return "", "", None
 
 
-def markdown_row(name: str, n: int, entry: dict) -> str:
+def cells(name: str, n: int, entry: dict, met_words: dict) -> list[str]:
+    """One command's row after its name: seconds, rows, rows / s, peak, goal, figure, met (in
+    met_words: True, False, None and "exit", which takes the exit code) and the slowest steps."""
     c = entry["commands"][name]
     wanted, figure, met = goal(name, n, entry)
-    shown = f"exit {c['exit']}" if c["exit"] else {True: "yes", False: "**no**", None: ""}[met]
-    rows = f"{c['rows']:,}" if c["rows"] is not None else ""
-    return (f"| {name} | {WHAT[name]} | {c['seconds']:.1f} | {rows} | {rows_per_second(c)} | "
-            f"{c['peak_mib']:,} | {wanted} | {figure} | {shown} | {where_time_goes(c)} |")
+    shown = met_words["exit"].format(c["exit"]) if c["exit"] else met_words[met]
+    return [f"{c['seconds']:.1f}", f"{c['rows']:,}" if c["rows"] is not None else "", rows_per_second(c),
+            f"{c['peak_mib']:,}", wanted, figure, shown, where_time_goes(c)]
+
+
+MARKDOWN_MET = {True: "yes", False: "**no**", None: "", "exit": "exit {}"}
+CONSOLE_MET = {True: "[green]yes[/]", False: "[red]no[/]", None: "", "exit": "[red]exit {}[/]"}
+
+
+def markdown_row(name: str, n: int, entry: dict) -> str:
+    return "| " + " | ".join([name, WHAT[name], *cells(name, n, entry, MARKDOWN_MET)]) + " |"
 
 
 def rows_per_second(c: dict) -> str:
@@ -87,13 +96,7 @@ def table(n: int, entry: dict) -> Table:
     out = Table("command", "seconds", "rows", "rows / s", "peak MiB", "goal", "figure", "met",
                 "slowest steps (s)", title=title(n, entry))
     for name in measured(entry):
-        c = entry["commands"][name]
-        wanted, figure, met = goal(name, n, entry)
-        shown = {True: "[green]yes[/]", False: "[red]no[/]", None: ""}[met]
-        if c["exit"]:
-            shown = f"[red]exit {c['exit']}[/]"
-        out.add_row(name, f"{c['seconds']:.1f}", f"{c['rows']:,}" if c["rows"] is not None else "",
-                    rows_per_second(c), f"{c['peak_mib']:,}", wanted, figure, shown, where_time_goes(c))
+        out.add_row(name, *cells(name, n, entry, CONSOLE_MET))
     return out
 
 
