@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 from tests.conftest import SERVER_CASE_SLOW, copy_station, execute, query, run_warehouse
@@ -54,12 +55,23 @@ def test_runs_rebuild_what_changed(built_on_target, tmp_path):
     assert "ingest" not in done.stderr and not (tmp_path / "dagster").exists()   # no Dagster run at all
     assert written(settings) == published
 
-    # 2. A new file: staging types its 2 rows and keeps the others as they were (no second copy).
+    # 2. A new file: staging types its 3 rows and keeps the others as they were (no second copy).
+    #    N2 names the organisation of username 'nobody', whose CX2009-002 names none (rejected until
+    #    now), and CX2008-001 is a third version of a commission (the 2008 export, its 2010 re-export).
     staged = count(settings, "select count(*) from staging.stg_commissions")
     with (settings.inbox / "2011_commissions.csv").open("w", newline="", encoding="utf-8") as f:
-        csv.writer(f).writerows([["编号", "委托日期", "委托单位", "用户性质"],
-                                 ["N1", "2011-01-05", "新来的科技有限公司", "企业"],
-                                 ["N2", "2011-02-05", "新来的科技有限公司", "企业"]])
+        csv.writer(f).writerows([
+            ["编号", "委托日期", "委托单位", "用户性质", "委托人注册名", "状态", "完成日期", "对查新的认可", "与查新员的配合"],
+            ["N1", "2011-01-05", "新来的科技有限公司", "企业", "", "", "", "", ""],
+            ["N2", "2011-02-05", "新来的科技有限公司", "企业", "nobody", "", "", "", ""],
+            ["CX2008-001", "2008-03-06", "北京华科新材料股份有限公司", "企业", "", "已完成", "2008-03-30", "5", "很高"]])
+    # The re-export rule and identity rebuild only the commissions the new loads touch
+    # (macros/new_loads.sql): a mark on CX2009-003, which no new row concerns, stays; CX2008-001's
+    # and CX2009-002's rows are rebuilt.
+    identity = ("intermediate.int_commissions_deduplicated", "intermediate.int_commissions_attributed",
+                "intermediate.int_commissions_identified")
+    for table in identity:
+        execute(settings, f"update {table} set title_zh = 'marked' where commission_no in ('CX2009-003', 'CX2008-001')")
     # The per-period facts rebuild only the clients whose inputs changed (macros/changed_clients.sql):
     # marks put on the rows of two old clients show which rows the run rewrote. A row's own record
     # of its inputs (_inputs_hash) is what the run compares: the one marked there is rebuilt.
@@ -71,14 +83,25 @@ def test_runs_rebuild_what_changed(built_on_target, tmp_path):
     assert plan(settings).new_files == ["2011_commissions.csv"]
     assert what_to_rebuild(plan(settings), None)[0] is None                      # every model, incrementally
     outcome = run_warehouse(settings)
-    assert outcome.ok and outcome.materialized["staging/stg_commissions"]["rows typed by this run"].value == 2
-    assert count(settings, "select count(*) from staging.stg_commissions") == staged + 2
+    assert outcome.ok and outcome.materialized["staging/stg_commissions"]["rows typed by this run"].value == 3
+    assert count(settings, "select count(*) from staging.stg_commissions") == staged + 3
     assert count(settings, "select count(*) from staging.stg_commissions where commission_no in ('N1', 'N2')") == 2
+    for table in identity:
+        assert query(settings, f"select commission_no, coalesce(title_zh = 'marked', false) from {table} "
+                               "where commission_no in ('CX2009-003', 'CX2008-001') order by 1") \
+            == [("CX2008-001", False), ("CX2009-003", True)], table
+    assert query(settings, "select commission_date, n_versions from intermediate.int_commissions_deduplicated "
+                           "where commission_no = 'CX2008-001'") == [(date(2008, 3, 6), 3)]
+    assert query(settings, "select commissions.org_name, commissions.is_org_from_username, clients.display_name "
+                           "from intermediate.int_commissions_identified as commissions "
+                           "join marts.dim_client as clients using (client_id) "
+                           "where commission_no = 'CX2009-002'") == [("新来的科技有限公司", True, "新来的科技有限公司")]
     new_client_rows = query(settings, """
         select grain, period_key, fct_client_period.n_commissions
         from marts.fct_client_period join marts.dim_client using (client_id)
-        where display_name = '新来的科技有限公司' order by grain""")
-    assert new_client_rows == [("five_year", "2011-2015", 2), ("quarter", "2011Q1", 2), ("year", "2011", 2)]
+        where display_name = '新来的科技有限公司' order by grain, period_key""")
+    assert new_client_rows == [("five_year", "2006-2010", 1), ("five_year", "2011-2015", 2),   # CX2009-002's
+                               ("quarter", "2009Q1", 1), ("quarter", "2011Q1", 2), ("year", "2009", 1), ("year", "2011", 2)]
     fees = dict(query(settings, "select client_id, min(commission_fees) from marts.fct_client_period "
                                 "where client_id in (?, ?) group by client_id", marked, forged))
     assert fees[marked] == -1 and fees[forged] >= 0       # kept as built, and rebuilt from its inputs
@@ -89,7 +112,7 @@ def test_runs_rebuild_what_changed(built_on_target, tmp_path):
     harsh = {"loyalty_high_threshold": 101}
     assert plan(settings, harsh).vars_changed and what_to_rebuild(plan(settings, harsh), harsh)[0] is None
     outcome = run_warehouse(settings, dbt_vars=harsh)         # the dbt asset sees the new vars: full refresh
-    assert outcome.ok and outcome.materialized["staging/stg_commissions"]["rows typed by this run"].value == staged + 2
+    assert outcome.ok and outcome.materialized["staging/stg_commissions"]["rows typed by this run"].value == staged + 3
     assert count(settings, "select count(*) from marts.fct_client_period where loyalty_level = 'high'") == 0
     assert plan(settings, harsh).up_to_date and not plan(settings).up_to_date
 

@@ -42,15 +42,15 @@
 {%- endmacro %}
 
 
-{# `client_column not in (select client_id from this)`, written as an anti-join: PostgreSQL runs NOT IN
+{# `column not in (select key from this)`, written as an anti-join: PostgreSQL runs NOT IN
    over a subquery too big for work_mem as a scan of it per row (a new quarter at 100 k commissions
    sat in one such query for over 20 minutes), NOT EXISTS as a hash anti-join, like DuckDB. The inner
-   column is renamed so that the caller's bare column name reaches the outer row. (client_id is never
+   column is renamed so that the caller's bare column name reaches the outer row. (The keys are never
    null here, where the two spellings would differ.) #}
-{% macro not_built(client_column) -%}
+{% macro not_built(column, key='client_id') -%}
     not exists (
-        select 1 from (select client_id as built_client_id from {{ this }}) as built
-        where built.built_client_id = {{ client_column }}
+        select 1 from (select {{ key }} as built_key from {{ this }}) as built
+        where built.built_key = {{ column }}
     )
 {%- endmacro %}
 

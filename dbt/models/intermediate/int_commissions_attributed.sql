@@ -1,14 +1,30 @@
 {# SPEC §3: a commission with an empty 委托单位 takes the organisation of the same username's
    latest commission that names one; when there is none, `_reject_reason` sends it to quarantine.
-   Every usable version is looked at: a re-export without the username column must not hide it. #}
+   Every usable version is looked at: a re-export without the username column must not hide it.
+   Incremental by load (macros/new_loads.sql): a run attributes again the commissions of its new
+   loads and those that took their organisation from (or found none for) a username the new loads
+   bring. #}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook=["{{ drop_keys_of_new_loads('commission_no', ref('stg_commissions'), organisation_from_new_username()) }}",
+              "{{ refresh_statistics() if is_incremental() }}", "{{ without_nested_loops() }}"],
+) }}
 with
 
 commissions as (
     select * from {{ ref('int_commissions_deduplicated') }}
+    {%- if is_incremental() %}
+    where {{ not_built('commission_no', 'commission_no') }}
+    {%- endif %}
 ),
 
 every_version as (
-    select * from {{ ref('stg_commissions') }} where _reject_reason is null
+    select * from {{ ref('stg_commissions') }}
+    where _reject_reason is null
+        {%- if is_incremental() %}
+        and username in (select username from commissions where org_match_name is null)
+        {%- endif %}
 ),
 
 named_by_username as (

@@ -1,5 +1,12 @@
 {# SPEC §2.1 re-exports: one row per commission_no, the latest version — the later-loaded file
-   wins, then the later row within a file. Unusable rows never compete. #}
+   wins, then the later row within a file. Unusable rows never compete. Incremental by load: a run
+   ranks again only the commission_nos its new loads hold (macros/new_loads.sql). #}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook=["{{ drop_keys_of_new_loads('commission_no', ref('stg_commissions')) }}",
+              "{{ refresh_statistics() if is_incremental() }}"],
+) }}
 with
 
 commissions as (
@@ -8,7 +15,9 @@ commissions as (
 
 usable as (
     select {{ star(ref('stg_commissions'), 'commissions', except=['_reject_reason']) }}
-    from commissions where _reject_reason is null
+    from commissions
+    where _reject_reason is null
+        {%- if is_incremental() %} and {{ not_built('commission_no', 'commission_no') }}{% endif %}
 ),
 
 ranked as (

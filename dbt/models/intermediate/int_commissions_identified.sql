@@ -1,9 +1,20 @@
 {# Usable, deduplicated commissions with their client, the client that referred them, their
-   period keys, and whether they count (SPEC §5: status other than cancelled). #}
+   period keys, and whether they count (SPEC §5: status other than cancelled). Incremental by load:
+   a row follows its commission's attributed row, and an organisation's client changes only with the
+   alias seed, which rebuilds everything (macros/new_loads.sql). #}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook=["{{ drop_keys_of_new_loads('commission_no', ref('stg_commissions'), organisation_from_new_username()) }}",
+              "{{ refresh_statistics() if is_incremental() }}", "{{ without_nested_loops() }}"],
+) }}
 with
 
 commissions as (
     select * from {{ ref('int_commissions_attributed') }}
+    {%- if is_incremental() %}
+    where {{ not_built('commission_no', 'commission_no') }}
+    {%- endif %}
 ),
 
 organisations as (

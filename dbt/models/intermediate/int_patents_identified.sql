@@ -1,8 +1,17 @@
-{# Patents with their client (SPEC §2.3): one row per patent_no, the latest-loaded wins. #}
+{# Patents with their client (SPEC §2.3): one row per patent_no, the latest-loaded wins. Incremental
+   by load, like the re-export rule (macros/new_loads.sql). #}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook=["{{ drop_keys_of_new_loads('patent_no', ref('stg_patents')) }}",
+              "{{ refresh_statistics() if is_incremental() }}", "{{ without_nested_loops() }}"],
+) }}
 with
 
 patents as (
-    select * from {{ ref('stg_patents') }} where _reject_reason is null
+    select * from {{ ref('stg_patents') }}
+    where _reject_reason is null
+        {%- if is_incremental() %} and {{ not_built('patent_no', 'patent_no') }}{% endif %}
 ),
 
 organisations as (
