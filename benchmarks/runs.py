@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/runs.py [--sizes 10000,100000,1000000] [--postgres [--reader-pause S]]
     (`make benchmark`: all three sizes)
 
-For each size a demo inbox is written (not timed) and its last quarter held back (quarter.py), then:
+For each size a demo inbox is written (not timed) and its last quarter held back (demo/quarter.py), then:
   first build   `chaxin run` on a fresh warehouse, the inbox without its last quarter
   unchanged     `chaxin run` again, nothing new in the inbox
   new quarter   `chaxin run` after the last quarter's commissions, feedback and activities arrive
@@ -41,10 +41,10 @@ from rich.console import Console
 
 sys.path.append(str(Path(__file__).resolve().parents[1]))   # for the throw-away cluster, tests/postgres_server.py
 from demo import write_demo_inbox
+from demo.quarter import hold_back_last_quarter
 from ingest.readers import fingerprint, transcode_to_utf8
 
 from bi_load import Readers, snapshot, verdict
-from quarter import hold_back_last_quarter
 from figures import machine, save, table
 from timed import Timed, timed
 from tests.postgres_server import PostgresMissing, copy_database, fresh_database, start, stop

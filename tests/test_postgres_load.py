@@ -2,7 +2,7 @@
 BI queries while a real `chaxin run` process ingests a new quarter and rebuilds; none fails, none sees
 a half-built answer, and none holds up the run.
 
-A small demo station is built on the server with its last quarter held back (benchmarks/quarter.py),
+A small demo station is built on the server with its last quarter held back (demo/quarter.py),
 the BI role is granted, and one reader takes the answers of that build; then the quarter arrives and
 the run rebuilds and publishes while the 20 sessions read; afterwards one reader takes the answers of
 the new build. What "half-built" means is said in benchmarks/bi_load.py: every answer must be one of
@@ -27,7 +27,7 @@ import pytest
 from psycopg.conninfo import make_conninfo
 
 from benchmarks.bi_load import QUERIES, Readers, snapshot, verdict
-from benchmarks.quarter import hold_back_last_quarter
+from demo.quarter import hold_back_last_quarter
 from chaxin.settings import Settings
 from demo import write_demo_inbox
 from warehouse.postgres_publish import grant_bi
