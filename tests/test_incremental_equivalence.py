@@ -8,7 +8,7 @@ every table of the working file and of the BI file must equal, as a multiset of 
      compared on every column, load ids included;
   2. for raw, a fresh warehouse that ingests all the final files at once (`chaxin ingest`).
 And a station's quarter as it comes: the demo built without its last quarter, then that quarter's
-files (a run whose new lists most clients get from rows kept as built), against a full refresh.
+files, against a full refresh.
 
 The orders generated are the ones the SPEC says must give the same answer. Two rules make arrival
 order matter, so an order never breaks them:
@@ -146,7 +146,7 @@ def test_batches_in_any_order_equal_a_full_rebuild(tmp_path, monkeypatch, inbox_
 def test_a_new_quarter_equals_a_full_rebuild(tmp_path, monkeypatch):
     """What a station does every quarter: the demo built without its last quarter, then that quarter's
     commissions, feedback and activities arrive (demo/quarter.py). Most clients commission nothing in
-    it, so their action plan and survey targets gain the new quarter's lists from rows kept as built."""
+    it: their facts and their commissions' identity are kept as built."""
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
     hold_back_last_quarter(_inbox(tmp_path, "demo"), tmp_path / "base", tmp_path / "quarter")
     incremental = station(tmp_path / "incremental", tmp_path / "base")

@@ -72,7 +72,6 @@ def test_runs_rebuild_what_changed(built_on_target, tmp_path):
                 "intermediate.int_commissions_identified")
     for table in identity:
         execute(settings, f"update {table} set title_zh = 'marked' where commission_no in ('CX2009-003', 'CX2008-001')")
-    execute(settings, "update marts.mart_survey_targets set reason = 'marked'")
     # The per-period facts rebuild only the clients whose inputs changed (macros/changed_clients.sql):
     # marks put on the rows of two old clients show which rows the run rewrote. A row's own record
     # of its inputs (_inputs_hash) is what the run compares: the one marked there is rebuilt.
@@ -97,14 +96,6 @@ def test_runs_rebuild_what_changed(built_on_target, tmp_path):
                            "from intermediate.int_commissions_identified as commissions "
                            "join marts.dim_client as clients using (client_id) "
                            "where commission_no = 'CX2009-002'") == [("新来的科技有限公司", True, "新来的科技有限公司")]
-    # The survey targets (and the action plan, which the fixture has none of) are incremental by client
-    # (mart_plan_inputs_fingerprinted): the rows of 华北理工大学, whose inputs the file leaves alone,
-    # keep their marks; 北京华科's are rebuilt, and the new client's built.
-    assert dict(query(settings, "select display_name, bool_or(coalesce(reason = 'marked', false)) "
-                                "from marts.mart_survey_targets group by display_name")) \
-        == {"北京华科新材料股份有限公司": False, "华北理工大学": True, "新来的科技有限公司": False}
-    assert count(settings, "select count(*) from marts.mart_survey_targets where display_name = '华北理工大学' "
-                           "and reason <> 'marked'") == 0
     new_client_rows = query(settings, """
         select grain, period_key, fct_client_period.n_commissions
         from marts.fct_client_period join marts.dim_client using (client_id)
@@ -154,6 +145,5 @@ def test_a_rebuilt_input_of_an_enrichment_rebuilds_it_and_what_reads_it():
     manifest = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text(encoding="utf-8"))
     assert with_enrichments({("marts", "mart_outlook_features")}, manifest) == {
         ("marts", "mart_outlook_features"), ("enrichment", "client_outlook"), ("marts", "mart_client_outlook"),
-        ("bi", "bi_mart_client_outlook"), ("marts", "mart_plan_inputs_fingerprinted"), ("marts", "mart_action_plan"),
-        ("bi", "bi_mart_action_plan"), ("marts", "mart_survey_targets"), ("bi", "bi_mart_survey_targets")}
+        ("bi", "bi_mart_client_outlook"), ("marts", "mart_action_plan"), ("bi", "bi_mart_action_plan")}
     assert with_enrichments({("marts", "mart_tier_summary")}, manifest) == {("marts", "mart_tier_summary")}

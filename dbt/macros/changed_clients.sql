@@ -61,32 +61,3 @@
     (select period_key from {{ ref('int_periods_spined') }}
      where period_key in ({{ keys }}) or previous_period_key in ({{ keys }}))
 {%- endmacro %}
-
-
-{# The action plan and survey targets (one row per quarter, client and action or reason) are
-   incremental by client too, against mart_plan_inputs_fingerprinted: a run deletes the rows of the
-   clients whose hash changed (drop_changed_clients) and of the quarters no longer planned, then
-   builds every quarter of the clients it no longer holds and, for every client, the quarters it
-   holds none of: a new quarter's lists. A client's rows in a quarter it already held depend only on
-   its own inputs, so the others are kept as built. #}
-{% macro plan_rows_to_build() -%}
-    {%- if is_incremental() -%}
-    ({{ not_built('client_id') }}
-        or not exists (
-            select 1 from (select distinct period_key as built_period_key from {{ this }}) as built
-            where built.built_period_key = period_key
-        )
-        {%- if var('periods', []) %}
-        or period_key in {{ rebuilt_periods() }}
-        {%- endif %})
-    {%- else -%}
-    true
-    {%- endif -%}
-{%- endmacro %}
-
-
-{% macro drop_unplanned_quarters() -%}
-    {%- if is_incremental() -%}
-    delete from {{ this }} where period_key not in (select period_key from {{ plan_quarters() }} as planned)
-    {%- endif -%}
-{%- endmacro %}

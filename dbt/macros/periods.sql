@@ -26,12 +26,3 @@
         else extract(year from {{ date_expr }})
     end
 {%- endmacro %}
-
-
-{# The quarters the action plan and survey targets list: from the spine's first to the one of the
-   latest commission. #}
-{% macro plan_quarters() -%}
-    (select * from {{ ref('int_periods_spined') }}
-     where grain = 'quarter'
-         and start_date <= (select max(commission_date) from {{ ref('int_commissions_identified') }}))
-{%- endmacro %}

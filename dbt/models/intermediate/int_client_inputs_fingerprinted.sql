@@ -1,6 +1,5 @@
 {# One hash per client of everything its per-period rows are computed from (SPEC §5): its counted
-   commissions, its described attributes, its R&D profiles and its patents. A commission's status and
-   completed date are in it for its survey targets (mart_plan_inputs_fingerprinted). An incremental run
+   commissions, its described attributes, its R&D profiles and its patents. An incremental run
    recomputes a client's per-period rows only when this hash changed (SPEC §8: a new quarter
    re-runs only what it touches); a client's rows depend on nothing of another client's.
    concat() (DuckDB and PostgreSQL alike) reads a null as empty, where || would null the row. #}
@@ -25,8 +24,8 @@ patents as (
 input_rows as (
     select
         client_id,
-        concat('c~', commission_no, '~', commission_date, '~', recognition, '~', cooperation, '~', fee, '~', purpose,
-               '~', status, '~', completed_date) as input_row
+        concat('c~', commission_no, '~', commission_date, '~', recognition, '~', cooperation, '~', fee, '~', purpose)
+            as input_row
     from commissions
     union all
     select

@@ -5,15 +5,7 @@
    window's start; one not done stays listed in every later quarter until it is. Each quarter's list
    is as of its last day (as_of_date): status and done date use nothing that happened after it.
    SPEC §5 outlook: a key or potential_key client at risk at the end of a closed year (mart_client_outlook)
-   gets a return visit in that year's Q4 list, due by the end of the next quarter, with the reason.
-   Incremental by client, against mart_plan_inputs_fingerprinted (macros/changed_clients.sql). #}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    pre_hook=["{{ drop_changed_clients(ref('mart_plan_inputs_fingerprinted'), 'inputs_hash') }}",
-              "{{ drop_unplanned_quarters() }}", "{{ refresh_statistics() if is_incremental() }}",
-              "{{ without_nested_loops() }}"],
-) }}
+   gets a return visit in that year's Q4 list, due by the end of the next quarter, with the reason. #}
 with
 
 periods as (
@@ -28,8 +20,8 @@ clients as (
     select * from {{ ref('dim_client') }}
 ),
 
-fingerprints as (
-    select * from {{ ref('mart_plan_inputs_fingerprinted') }}
+commissions as (
+    select * from {{ ref('int_commissions_identified') }}
 ),
 
 activities as (
@@ -49,7 +41,10 @@ at_risk as (
 ),
 
 plan_quarters as (
-    select * from {{ plan_quarters() }} as planned
+    select periods.*
+    from periods
+    where periods.grain = 'quarter'
+        and periods.start_date <= (select max(commission_date) from commissions)
 ),
 
 origins as (
@@ -177,11 +172,9 @@ final as (
             else 'open'
         end as status,
         clients.display_name,
-        clients.latest_searcher as searcher,
-        fingerprints.inputs_hash as _inputs_hash
+        clients.latest_searcher as searcher
     from as_of
     inner join clients on as_of.client_id = clients.client_id
-    inner join fingerprints on as_of.client_id = fingerprints.client_id
 )
 
-select * from final where {{ plan_rows_to_build() }}
+select * from final

@@ -1,16 +1,12 @@
 {# SPEC §5 survey targets (paper §3.3), per quarter, one row per client with every reason that
    applies: a commission completed in the quarter with no feedback; a key or potential_key client
    (by its tier in the latest closed year) not surveyed in the last 4 quarters; a client whose
-   latest feedback is 不满意 and who has not been surveyed since. Incremental by client, against
-   mart_plan_inputs_fingerprinted (macros/changed_clients.sql). #}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    pre_hook=["{{ drop_changed_clients(ref('mart_plan_inputs_fingerprinted'), 'inputs_hash') }}",
-              "{{ drop_unplanned_quarters() }}", "{{ refresh_statistics() if is_incremental() }}",
-              "{{ without_nested_loops() }}"],
-) }}
+   latest feedback is 不满意 and who has not been surveyed since. #}
 with
+
+periods as (
+    select * from {{ ref('int_periods_spined') }}
+),
 
 commissions as (
     select * from {{ ref('int_commissions_identified') }}
@@ -32,12 +28,11 @@ clients as (
     select * from {{ ref('dim_client') }}
 ),
 
-fingerprints as (
-    select * from {{ ref('mart_plan_inputs_fingerprinted') }}
-),
-
 quarters as (
-    select * from {{ plan_quarters() }} as planned
+    select periods.*
+    from periods
+    where periods.grain = 'quarter'
+        and periods.start_date <= (select max(commission_date) from commissions)
 ),
 
 unanswered as (
@@ -117,13 +112,10 @@ final as (
         reasons.client_id,
         {{ dbt.listagg('reasons.reason', "'; '", 'order by reasons.reason_order') }} as reason,
         clients.display_name,
-        clients.latest_searcher as searcher,
-        fingerprints.inputs_hash as _inputs_hash
+        clients.latest_searcher as searcher
     from reasons
     inner join clients on reasons.client_id = clients.client_id
-    inner join fingerprints on reasons.client_id = fingerprints.client_id
-    group by reasons.period_key, reasons.client_id, clients.display_name, clients.latest_searcher,
-        fingerprints.inputs_hash
+    group by reasons.period_key, reasons.client_id, clients.display_name, clients.latest_searcher
 )
 
-select * from final where {{ plan_rows_to_build() }}
+select * from final
