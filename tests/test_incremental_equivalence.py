@@ -31,8 +31,8 @@ import pytest
 
 from dagster_project.runner import run_job
 from demo import write_demo_inbox
-from demo.quarter import hold_back_last_quarter
 from demo.exports import FILES
+from demo.quarter import hold_back_last_quarter
 
 from .conftest import station
 
