@@ -14,9 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from demo.exports import FILES
-from demo.satellite_exports import ACTIVITY_FILE
+from demo.satellite_exports import ACTIVITY_FILE, FEEDBACK_FILE
 
-FEEDBACK_FILE = "20160110_报告反馈.csv"
 # file -> (its encoding, the column that decides, how it decides)
 SPLIT = {FILES["late"]: ("utf-8-sig", "commission_date"), FEEDBACK_FILE: ("utf-8-sig", "编号"),
          ACTIVITY_FILE: ("utf-8", "日期")}

@@ -14,6 +14,7 @@ LEGAL_TEXT = {"valid": ["有效", "授权"], "pending": ["审中", "实审", "�
               "lapsed": ["失效", "无效", "驳回", "撤回"]}
 TYPE_TEXT = {"invention": "发明", "utility": "实用新型", "design": "外观设计"}
 ACTIVITY_FILE = "20160110_客户关系活动.csv"
+FEEDBACK_FILE = "20160110_报告反馈.csv"
 
 
 def write_satellites(rng, station: Station, inbox: Path) -> dict[str, int]:
@@ -53,7 +54,7 @@ def write_satellites(rng, station: Station, inbox: Path) -> dict[str, int]:
     })
     frame = _bad(frame, {"编号": None}, {"满意度": "还行"})
     frame = frame[~np.r_[fb.churned.to_numpy(), [False, False]]]     # feedback on commissions never made
-    frame.to_csv(inbox / "20160110_报告反馈.csv", index=False, encoding="utf-8-sig")
+    frame.to_csv(inbox / FEEDBACK_FILE, index=False, encoding="utf-8-sig")
     counts["feedback"] = len(frame)
 
     sv = satellites.surveys(rng, clients)
