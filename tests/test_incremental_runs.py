@@ -12,7 +12,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from tests.conftest import SERVER_CASE_SLOW, copy_station, execute, query, run_warehouse
+from tests.conftest import SERVER_CASE_SLOW, SMALL_STATION, copy_station, execute, query, run_warehouse
 from warehouse.build_state import plan, what_to_rebuild
 from warehouse.dbt_project import DBT_PROJECT_DIR
 from warehouse.dbt_state import modified_relations
@@ -135,6 +135,61 @@ def test_runs_rebuild_what_changed(built_on_target, tmp_path):
     assert plan(settings, harsh, project_dir=project).up_to_date
 
 
+@SERVER_CASE_SLOW
+def test_the_action_plan_rebuilds_a_clients_lists_from_its_first_changed_quarter(new_station, tmp_path):
+    """SMALL_STATION: 北京甲 is potential_key in 2009, so its 2010 lists hold a product push each quarter and
+    the spring festival greeting (2010-02-14). A mark on every row shows what a run rewrote."""
+    settings = new_station(tmp_path, tmp_path / "inbox")
+    settings.inbox.mkdir()
+    _write(settings.inbox, SMALL_STATION)
+    assert run_warehouse(settings).ok
+
+    def lists() -> list[tuple]:
+        return query(settings, """
+            select period_key, origin_period_key, strategy_action, status, action_zh = 'marked'
+            from marts.mart_action_plan_listed join marts.dim_client using (client_id)
+            where display_name = '北京甲科技有限公司' order by 1, 2, 3""")
+
+    # 1. A product push to 甲 on 2010-05-20 completes the pushes of 2010Q1 (late) and 2010Q2, and a
+    #    commission on 2010-07-05 takes the data into 2010Q3: 2010Q1's list is kept as built, 2010Q2's
+    #    rebuilt from the activity's date, 2010Q3's built (its festival, 2010-09-22, is overdue by its end).
+    execute(settings, "update marts.mart_action_plan_listed set action_zh = 'marked'")
+    commission = SMALL_STATION["commissions.csv"][1]
+    _write(settings.inbox, {"activities.csv": [["日期", "委托单位", "活动类型", "负责人", "备注"],
+                                               ["2010-05-20", "北京甲科技有限公司", "产品推送", "陈芳", ""]],
+                            "commissions_2010Q3.csv": [SMALL_STATION["commissions.csv"][0],
+                                                       ["E1", "2010-07-05", *commission[2:]]]})
+    assert run_warehouse(settings).ok
+    assert lists() == [
+        ("2010Q1", "2010Q1", "product_push", "open", True),
+        ("2010Q1", "2010Q1", "spring_festival_greeting", "overdue", True),
+        ("2010Q2", "2010Q1", "product_push", "done_late", False),
+        ("2010Q2", "2010Q1", "spring_festival_greeting", "overdue", False),
+        ("2010Q2", "2010Q2", "product_push", "done", False),
+        ("2010Q3", "2010Q1", "spring_festival_greeting", "overdue", False),
+        ("2010Q3", "2010Q3", "mid_autumn_greeting", "overdue", False),
+        ("2010Q3", "2010Q3", "product_push", "open", False)]
+
+    # 2. 甲's 2009 tier forged in the record of the last build (mart_client_years_tracked): the next run
+    #    (an activity of 丙大学, which has no lists) finds the year changed and rebuilds 甲's lists from
+    #    2009Q4, the same as they were.
+    execute(settings, "update marts.mart_action_plan_listed set action_zh = 'marked'")
+    execute(settings, """update marts.mart_client_years_tracked set tier = 'forged' where year = 2009
+                         and client_id = (select client_id from marts.dim_client where display_name = '北京甲科技有限公司')""")
+    _write(settings.inbox, {"activities_2010Q3.csv": [["日期", "委托单位", "活动类型", "负责人", "备注"],
+                                                      ["2010-08-01", "丙大学", "回访", "董璐", ""]]})
+    before = [row[:4] for row in lists()]
+    assert run_warehouse(settings).ok
+    assert [row[:4] for row in lists()] == before and not any(row[4] for row in lists())
+    assert query(settings, "select tier from marts.mart_client_years_tracked where year = 2009") == [("potential_key",)]
+
+
+def _write(folder: Path, files: dict[str, list[list[str]]]) -> None:
+    for name, table in files.items():
+        with (folder / name).open("w", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerows(table)
+
+
 def test_a_rebuilt_input_of_an_enrichment_rebuilds_it_and_what_reads_it():
     """dbt's graph cannot see that enrichment.client_outlook is computed from mart_outlook_features:
     what_to_rebuild adds the enrichment asset and every model downstream of its source."""
@@ -145,5 +200,6 @@ def test_a_rebuilt_input_of_an_enrichment_rebuilds_it_and_what_reads_it():
     manifest = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text(encoding="utf-8"))
     assert with_enrichments({("marts", "mart_outlook_features")}, manifest) == {
         ("marts", "mart_outlook_features"), ("enrichment", "client_outlook"), ("marts", "mart_client_outlook"),
-        ("bi", "bi_mart_client_outlook"), ("marts", "mart_action_plan"), ("bi", "bi_mart_action_plan")}
+        ("bi", "bi_mart_client_outlook"), ("marts", "mart_client_years_tracked"), ("marts", "mart_action_plan_listed"),
+        ("marts", "mart_action_plan"), ("bi", "bi_mart_action_plan")}
     assert with_enrichments({("marts", "mart_tier_summary")}, manifest) == {("marts", "mart_tier_summary")}
