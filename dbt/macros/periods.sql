@@ -26,3 +26,15 @@
         else extract(year from {{ date_expr }})
     end
 {%- endmacro %}
+
+
+{# The quarters the data has reached (SPEC §5: the action plan's and the survey targets' lists),
+   up to the one of the latest commission date. #}
+{% macro quarters_reached() -%}
+    (
+        select periods.*
+        from {{ ref('int_periods_spined') }} as periods
+        where periods.grain = 'quarter'
+            and periods.start_date <= (select max(commission_date) from {{ ref('int_commissions_identified') }})
+    )
+{%- endmacro %}

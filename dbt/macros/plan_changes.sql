@@ -40,7 +40,7 @@
 {% macro drop_quarters_not_reached() -%}
     {%- if is_incremental() -%}
     delete from {{ this }}
-    where period_key > (select max(quarter_key) from {{ ref('int_commissions_identified') }})
+    where period_key not in (select period_key from {{ quarters_reached() }} as quarters)
         or {{ loads_retired_since_last_build() }}
     {%- endif -%}
 {%- endmacro %}

@@ -25,10 +25,6 @@ client_years as (
     select * from {{ ref('fct_client_period') }} where grain = 'year' and tier is not null
 ),
 
-commissions as (
-    select * from {{ ref('int_commissions_identified') }}
-),
-
 activities as (
     select * from {{ ref('int_activities_identified') }}
 ),
@@ -46,10 +42,7 @@ at_risk as (
 ),
 
 plan_quarters as (
-    select periods.*
-    from periods
-    where periods.grain = 'quarter'
-        and periods.start_date <= (select max(commission_date) from commissions)
+    select * from {{ quarters_reached() }} as quarters
 ),
 
 origins as (

@@ -4,10 +4,6 @@
    latest feedback is 不满意 and who has not been surveyed since. #}
 with
 
-periods as (
-    select * from {{ ref('int_periods_spined') }}
-),
-
 commissions as (
     select * from {{ ref('int_commissions_identified') }}
 ),
@@ -29,10 +25,7 @@ clients as (
 ),
 
 quarters as (
-    select periods.*
-    from periods
-    where periods.grain = 'quarter'
-        and periods.start_date <= (select max(commission_date) from commissions)
+    select * from {{ quarters_reached() }} as quarters
 ),
 
 unanswered as (
