@@ -9,13 +9,23 @@ Two models on the same features (marts.mart_outlook_features: tier, loyalty and 
 change in loyalty, the searchers' ratings, satisfaction, recency, frequency): a logistic regression for the probability and
 a Poisson regression for the count. Each year whose next year is known is also a hold-back year:
 the model's AUC, Brier score and calibration by decile against the rule "no commission in the last
-four quarters" (the rule's probability: its group's rate in the same training rows)."""
+four quarters" (the rule's probability: its group's rate in the same training rows).
+
+A year's scores and evaluation depend only on the feature rows of that year and of its training
+years, on this file and on the libraries that fit them: a run keeps the ones the last build wrote
+for every year whose hash of those is the same (client_outlook_inputs), and fits the others. A new
+quarter that closes a year fits that year and the one whose outcomes it made known; the other
+quarters fit none (SPEC §8: a new quarter re-runs only what it touches)."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 FEATURES = "marts.mart_outlook_features"
 TIERS = ("key", "potential_key", "general", "none")
@@ -36,6 +46,11 @@ EVALUATION = pa.schema([("year", pa.int32()), ("n_clients", pa.int64()), ("n_act
                         ("observed_rate", pa.float64()), ("n_training_rows", pa.int64())])
 CALIBRATION = pa.schema([("year", pa.int32()), ("bin", pa.int32()), ("n_clients", pa.int64()),
                          ("mean_predicted", pa.float64()), ("observed_rate", pa.float64())])
+INPUTS = pa.schema([("year", pa.int32()), ("inputs_hash", pa.string())])
+TABLES = ("client_outlook", "client_outlook_evaluation", "client_outlook_calibration", "client_outlook_inputs")
+# what fits a year besides its rows: this file and the libraries (an edit or an upgrade fits every year again)
+MODEL = "|".join([hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
+                  *(f"{name} {version(name)}" for name in ("scikit-learn", "numpy", "scipy", "pandas"))])
 
 
 @dataclass
@@ -43,12 +58,13 @@ class Outlook:
     scores: pa.Table
     evaluation: pa.Table
     calibration: pa.Table
+    inputs: pa.Table = field(default_factory=INPUTS.empty_table)   # per year, the hash it was fitted from
     notes: list[str] = field(default_factory=list)     # why a year has no scores, as a person reads it
+    kept: list[int] = field(default_factory=list)      # the years kept as the last build fitted them
 
     @property
     def tables(self) -> dict[str, pa.Table]:
-        return {"client_outlook": self.scores, "client_outlook_evaluation": self.evaluation,
-                "client_outlook_calibration": self.calibration}
+        return dict(zip(TABLES, (self.scores, self.evaluation, self.calibration, self.inputs)))
 
     @property
     def holdback(self) -> dict | None:
@@ -76,16 +92,40 @@ def compute(con) -> Outlook:
     # the machine cannot schedule (on the server under 20 BI readers, load 27: over 8 minutes in one
     # matrix product, where a single thread takes seconds)
     with threadpool_limits(limits=1):
-        return score(frame)
+        return score(frame, last_built(con))
 
 
-def score(frame) -> Outlook:
-    """Fit on the years before each closed year, score that year, evaluate where its next year is known."""
-    from sklearn.linear_model import LogisticRegression, PoissonRegressor
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
+def last_built(con) -> Outlook | None:
+    """The outlook the last build wrote, where the connection holds it: the working file does; on the
+    server the enrichment reads copies of its inputs only, and every year is fitted."""
+    names = {name for (name,) in con.execute(
+        "select table_name from information_schema.tables where table_schema = 'enrichment'").fetchall()}
+    if not set(TABLES) <= names:
+        return None
+    return Outlook(*(con.sql(f"select * from enrichment.{name}").to_arrow_table().cast(schema)
+                     for name, schema in zip(TABLES, (SCORES, EVALUATION, CALIBRATION, INPUTS))))
 
-    scored, evaluated, calibrated, notes = [], [], [], []
+
+def inputs_hashes(frame) -> dict[int, str]:
+    """Per year Y, a hash of what its scores and evaluation are computed from: the feature rows of Y
+    and of the TRAINING_YEARS years before it (pandas' stable row hashes), and MODEL."""
+    import pandas as pd
+
+    rows = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+    years = frame["year"].to_numpy()
+    of_year = {int(year): hashlib.sha256(rows[years == year].tobytes()).hexdigest() for year in np.unique(years)}
+    return {year: hashlib.sha256("|".join([MODEL, *(f"{y}:{of_year[y]}" for y in range(year - TRAINING_YEARS, year + 1)
+                                                    if y in of_year)]).encode()).hexdigest()
+            for year in of_year}
+
+
+def score(frame, last: Outlook | None = None) -> Outlook:
+    """Fit on the years before each closed year, score that year, evaluate where its next year is known;
+    a year whose inputs hash is the one `last` was fitted from keeps last's rows."""
+    scored, evaluated, calibrated, notes, kept = [], [], [], [], []
+    hashes = inputs_hashes(frame)
+    fitted_from = {} if last is None else dict(zip(last.inputs.column("year").to_pylist(),
+                                                   last.inputs.column("inputs_hash").to_pylist()))
     labelled = frame[frame["is_next_year_closed"].astype(bool)]
     for year in sorted(frame["year"].unique()):
         train = labelled[(labelled["year"] < year) & (labelled["year"] >= year - TRAINING_YEARS)]
@@ -95,6 +135,16 @@ def score(frame) -> Outlook:
                          f"({int(active.sum())} active the next year); the model needs {MIN_TRAINING_ROWS} "
                          "and both outcomes")
             continue
+        if fitted_from.get(int(year)) == hashes[int(year)]:
+            scored.append(_of_year(last.scores, year))
+            evaluated.extend(_of_year(last.evaluation, year).to_pylist())
+            calibrated.extend(_of_year(last.calibration, year).to_pylist())
+            kept.append(int(year))
+            continue
+        from sklearn.linear_model import LogisticRegression, PoissonRegressor
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
+
         x_train = design(train)
         probability = make_pipeline(StandardScaler(), LogisticRegression(solver="newton-cholesky")).fit(x_train, active)
         count = make_pipeline(StandardScaler(), PoissonRegressor(alpha=1e-3, solver="newton-cholesky")).fit(
@@ -114,7 +164,13 @@ def score(frame) -> Outlook:
     return Outlook(
         scores=pa.concat_tables(scored) if scored else SCORES.empty_table(),
         evaluation=pa.Table.from_pylist(evaluated, schema=EVALUATION),
-        calibration=pa.Table.from_pylist(calibrated, schema=CALIBRATION), notes=notes)
+        calibration=pa.Table.from_pylist(calibrated, schema=CALIBRATION),
+        inputs=pa.table({"year": list(hashes), "inputs_hash": list(hashes.values())}, schema=INPUTS),
+        notes=notes, kept=kept)
+
+
+def _of_year(table: pa.Table, year) -> pa.Table:
+    return table.filter(pc.equal(table.column("year"), int(year)))
 
 
 def rule_probability(rows, train) -> np.ndarray:
@@ -150,7 +206,8 @@ def evaluate(year: int, rows, p: np.ndarray, train) -> tuple[dict, list[dict]]:
 def describe(outlook: Outlook) -> dict[str, str | float | int]:
     """The figures the asset shows: the evaluation of every hold-back year, the latest one's AUCs."""
     rows = outlook.evaluation.to_pylist()
-    figures: dict[str, str | float | int] = {"years scored": len(set(outlook.scores.column("year").to_pylist()))}
+    figures: dict[str, str | float | int] = {"years scored": len(set(outlook.scores.column("year").to_pylist())),
+                                             "years kept from the last build": len(outlook.kept)}
     if rows:
         def cell(value):
             return "" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)

@@ -128,3 +128,21 @@ def test_key_clients_at_risk_get_a_return_visit_in_the_action_list(demo_built, t
     visits = sorted((r[1], r[4]) for r in listed if r[3] == "流失风险回访" and r[5] == "2012Q4")
     assert [name for name, _ in visits] == [name for name, _ in at_risk]
     assert all(reason.endswith(f"流失风险（{expected}）") for (_, reason), (_, expected) in zip(visits, at_risk))
+
+
+def test_a_year_is_fitted_again_only_when_what_it_is_fitted_from_changed():
+    features = frame(range(2008, 2013), 80)
+    first = score(features)
+    assert first.kept == [] and first.inputs.num_rows == 5
+    # nothing changed: every scored year is kept as fitted, the same tables
+    again = score(features, first)
+    assert again.kept == [2009, 2010, 2011, 2012]
+    assert all(again.tables[name].equals(table) for name, table in first.tables.items())
+    # 2011's outcomes change (as when a new quarter closes 2012): 2011 and the years that learn from
+    # it (2012; 2013 and 2014 are not there) are fitted again, 2009 and 2010 kept; the same as fitting all
+    later = features.assign(n_commissions_next_year=np.where(
+        features.year == 2011, features.n_commissions_next_year + 1, features.n_commissions_next_year))
+    refitted = score(later, first)
+    assert refitted.kept == [2009, 2010]
+    assert all(refitted.tables[name].equals(table) for name, table in score(later).tables.items())
+    assert not refitted.scores.equals(first.scores)
