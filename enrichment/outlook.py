@@ -27,6 +27,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from warehouse.reads import has_table
+
 FEATURES = "marts.mart_outlook_features"
 TIERS = ("key", "potential_key", "general", "none")
 RATED = ("csat", "mean_recognition", "mean_cooperation")     # null without a rating: the mean, and a flag
@@ -98,9 +100,7 @@ def compute(con) -> Outlook:
 def last_built(con) -> Outlook | None:
     """The outlook the last build wrote, where the connection holds it: the working file does; on the
     server the enrichment reads copies of its inputs only, and every year is fitted."""
-    names = {name for (name,) in con.execute(
-        "select table_name from information_schema.tables where table_schema = 'enrichment'").fetchall()}
-    if not set(TABLES) <= names:
+    if not all(has_table(con, name) for name in TABLES):
         return None
     return Outlook(*(con.sql(f"select * from enrichment.{name}").to_arrow_table().cast(schema)
                      for name, schema in zip(TABLES, (SCORES, EVALUATION, CALIBRATION, INPUTS))))
@@ -141,14 +141,7 @@ def score(frame, last: Outlook | None = None) -> Outlook:
             calibrated.extend(_of_year(last.calibration, year).to_pylist())
             kept.append(int(year))
             continue
-        from sklearn.linear_model import LogisticRegression, PoissonRegressor
-        from sklearn.pipeline import make_pipeline
-        from sklearn.preprocessing import StandardScaler
-
-        x_train = design(train)
-        probability = make_pipeline(StandardScaler(), LogisticRegression(solver="newton-cholesky")).fit(x_train, active)
-        count = make_pipeline(StandardScaler(), PoissonRegressor(alpha=1e-3, solver="newton-cholesky")).fit(
-            x_train, train["n_commissions_next_year"].to_numpy(float))
+        probability, count = fitted(train, active)
         rows = frame[frame["year"] == year]
         x = design(rows)
         p = probability.predict_proba(x)[:, 1]
@@ -167,6 +160,19 @@ def score(frame, last: Outlook | None = None) -> Outlook:
         calibration=pa.Table.from_pylist(calibrated, schema=CALIBRATION),
         inputs=pa.table({"year": list(hashes), "inputs_hash": list(hashes.values())}, schema=INPUTS),
         notes=notes, kept=kept)
+
+
+def fitted(train, active: np.ndarray):
+    """The two models fitted on the training rows (scikit-learn is imported only when a year is fitted)."""
+    from sklearn.linear_model import LogisticRegression, PoissonRegressor
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    x_train = design(train)
+    probability = make_pipeline(StandardScaler(), LogisticRegression(solver="newton-cholesky")).fit(x_train, active)
+    count = make_pipeline(StandardScaler(), PoissonRegressor(alpha=1e-3, solver="newton-cholesky")).fit(
+        x_train, train["n_commissions_next_year"].to_numpy(float))
+    return probability, count
 
 
 def _of_year(table: pa.Table, year) -> pa.Table:

@@ -182,14 +182,19 @@ SMALL_STATION = {
 }
 
 
+def write_csvs(folder: Path, files: dict[str, list[list[str]]]) -> None:
+    """Each file name's rows as a UTF-8 CSV in folder, as SMALL_STATION spells a station's exports."""
+    for name, table in files.items():
+        with (folder / name).open("w", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerows(table)
+
+
 @pytest.fixture(scope="session")
 def small_station(tmp_path_factory):
     """SMALL_STATION through the whole pipeline; its Settings. test_marts works out its numbers."""
     root = tmp_path_factory.mktemp("small")
     (root / "inbox").mkdir()
-    for name, table in SMALL_STATION.items():
-        with (root / "inbox" / name).open("w", newline="", encoding="utf-8") as f:
-            csv.writer(f).writerows(table)
+    write_csvs(root / "inbox", SMALL_STATION)
     settings = station(root, root / "inbox")
     outcome = run_warehouse(settings)
     assert outcome.ok, outcome.failures

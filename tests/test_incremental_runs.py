@@ -12,7 +12,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from tests.conftest import SERVER_CASE_SLOW, SMALL_STATION, copy_station, execute, query, run_warehouse
+from tests.conftest import (SERVER_CASE_SLOW, SMALL_STATION, copy_station, execute, query, run_warehouse,
+                            write_csvs)
 from warehouse.build_state import plan, what_to_rebuild
 from warehouse.dbt_project import DBT_PROJECT_DIR
 from warehouse.dbt_state import modified_relations
@@ -141,7 +142,7 @@ def test_the_action_plan_rebuilds_a_clients_lists_from_its_first_changed_quarter
     the spring festival greeting (2010-02-14). A mark on every row shows what a run rewrote."""
     settings = new_station(tmp_path, tmp_path / "inbox")
     settings.inbox.mkdir()
-    _write(settings.inbox, SMALL_STATION)
+    write_csvs(settings.inbox, SMALL_STATION)
     assert run_warehouse(settings).ok
 
     def lists() -> list[tuple]:
@@ -155,10 +156,10 @@ def test_the_action_plan_rebuilds_a_clients_lists_from_its_first_changed_quarter
     #    rebuilt from the activity's date, 2010Q3's built (its festival, 2010-09-22, is overdue by its end).
     execute(settings, "update marts.mart_action_plan_listed set action_zh = 'marked'")
     commission = SMALL_STATION["commissions.csv"][1]
-    _write(settings.inbox, {"activities.csv": [["日期", "委托单位", "活动类型", "负责人", "备注"],
-                                               ["2010-05-20", "北京甲科技有限公司", "产品推送", "陈芳", ""]],
-                            "commissions_2010Q3.csv": [SMALL_STATION["commissions.csv"][0],
-                                                       ["E1", "2010-07-05", *commission[2:]]]})
+    activity_header = ["日期", "委托单位", "活动类型", "负责人", "备注"]
+    write_csvs(settings.inbox, {
+        "activities.csv": [activity_header, ["2010-05-20", "北京甲科技有限公司", "产品推送", "陈芳", ""]],
+        "commissions_2010Q3.csv": [SMALL_STATION["commissions.csv"][0], ["E1", "2010-07-05", *commission[2:]]]})
     assert run_warehouse(settings).ok
     assert lists() == [
         ("2010Q1", "2010Q1", "product_push", "open", True),
@@ -176,18 +177,11 @@ def test_the_action_plan_rebuilds_a_clients_lists_from_its_first_changed_quarter
     execute(settings, "update marts.mart_action_plan_listed set action_zh = 'marked'")
     execute(settings, """update marts.mart_client_years_tracked set tier = 'forged' where year = 2009
                          and client_id = (select client_id from marts.dim_client where display_name = '北京甲科技有限公司')""")
-    _write(settings.inbox, {"activities_2010Q3.csv": [["日期", "委托单位", "活动类型", "负责人", "备注"],
-                                                      ["2010-08-01", "丙大学", "回访", "董璐", ""]]})
+    write_csvs(settings.inbox, {"activities_2010Q3.csv": [activity_header, ["2010-08-01", "丙大学", "回访", "董璐", ""]]})
     before = [row[:4] for row in lists()]
     assert run_warehouse(settings).ok
     assert [row[:4] for row in lists()] == before and not any(row[4] for row in lists())
     assert query(settings, "select tier from marts.mart_client_years_tracked where year = 2009") == [("potential_key",)]
-
-
-def _write(folder: Path, files: dict[str, list[list[str]]]) -> None:
-    for name, table in files.items():
-        with (folder / name).open("w", newline="", encoding="utf-8") as f:
-            csv.writer(f).writerows(table)
 
 
 def test_a_rebuilt_input_of_an_enrichment_rebuilds_it_and_what_reads_it():
