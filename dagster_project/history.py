@@ -54,7 +54,8 @@ def _stored_value(entry: dict):
 
 
 def local_instance(settings: Settings) -> DagsterInstance:
-    """The persistent instance at DAGSTER_HOME (created with chaxin's dagster.yaml if new)."""
+    """The persistent instance at DAGSTER_HOME (created with chaxin's dagster.yaml if new), its event
+    log in Dagster's files through connections kept open (event_log.py)."""
     from dagster import DagsterInstance
 
     home = settings.dagster_home
@@ -66,7 +67,9 @@ def local_instance(settings: Settings) -> DagsterInstance:
     # fail ("table secondary_indexes already exists"): one creates them, the other waits for it.
     with (home / ".instance.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        return DagsterInstance.local_temp(tempdir=str(home))   # its storages create their tables here
+        return DagsterInstance.local_temp(tempdir=str(home), overrides={   # its storages create their tables here
+            "event_log_storage": {"module": "dagster_project.event_log", "class": "PooledSqliteEventLogStorage",
+                                  "config": {"base_dir": str(home / EVENT_LOGS)}}})
 
 
 def latest_run_checks(settings: Settings) -> tuple[str, str, list[CheckOutcome]] | None:

@@ -8,6 +8,7 @@ import contextlib
 import logging
 import warnings
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
@@ -70,15 +71,18 @@ def validate(con: duckdb.DuckDBPyConnection, root: Path, names: set[str] | None 
     rows); returns the outcomes and the Data Docs index.
     Suites are built afresh each time: GE binds an expectation object to the first suite it joins."""
     import great_expectations as gx
+    from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
 
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore", module="great_expectations")
     context = _context(root)
     datasource = context.data_sources.add_or_update_pandas(DATASOURCE)
-    outcomes = []
+    outcomes, suite_keys, run_id = [], [], RunIdentifier(run_time=datetime.now(timezone.utc))   # one for this call
     for suite in (s for s in suites() if names is None or s.name in names):
         frame = read_frame(con, suite.rows_after(after_load))
         name = suite.name.replace("/", ".")
+        suite_keys.append(ExpectationSuiteIdentifier(name=name))
         try:
             asset = datasource.get_asset(name)
         except LookupError:
@@ -89,7 +93,7 @@ def validate(con: duckdb.DuckDBPyConnection, root: Path, names: set[str] | None 
         definition = context.validation_definitions.add_or_update(
             gx.ValidationDefinition(name=name, data=batch, suite=expectation_suite))
         try:
-            result = definition.run(batch_parameters={"dataframe": frame}, result_format="BASIC")
+            result = definition.run(batch_parameters={"dataframe": frame}, result_format="BASIC", run_id=run_id)
         finally:
             # GE's engine keeps every batch's frame until the process ends, and a run's dbt stages then
             # build beside them (0.4 GB at 1 M commissions): the result is all that is needed of it
@@ -107,7 +111,11 @@ def validate(con: duckdb.DuckDBPyConnection, root: Path, names: set[str] | None 
             outcome.failures.setdefault(severity, []).append(Failure(
                 config.type, config.kwargs.get("column"), sample[:SAMPLE_SIZE], item.result.get("unexpected_percent")))
         outcomes.append(outcome)
-    docs = context.build_data_docs()
+    # only this call's pages (and its suites'): by default GE renders again every result it ever stored,
+    # a cost that grows with every run
+    docs = context.build_data_docs(resource_identifiers=[
+        *(key for key in context.validation_results_store.list_keys() if key.run_id == run_id),
+        *suite_keys])
     index = Path(docs["local_site"].removeprefix("file://"))
     make_offline(index.parent)     # GE's pages load their CSS and JS from CDNs
     return outcomes, index

@@ -166,3 +166,33 @@ def test_the_commit_and_publication_wait_for_every_blocking_check():
     assert {"raw_families", "warehouse_models", "raw_expectations", "warehouse_expectations"
             } <= upstream("warehouse__working_file")
     assert "warehouse__working_file" in upstream("bi__published_file")
+
+
+def test_cli_runs_keep_their_event_log_connections_open_in_dagsters_own_files(tmp_path, monkeypatch):
+    """dagster_project/event_log.py: the CLI's instance stores events through open connections, to
+    the files and in the rows that Dagster's own class (dagster dev's) reads; the engines of past
+    runs' files are let go, so a long-lived process keeps a few open."""
+    from dagster import AssetKey, DagsterEventType, DagsterInstance, Output, asset
+
+    from dagster_project.event_log import OPEN_FILES, PooledSqliteEventLogStorage
+    from dagster_project.history import local_instance
+
+    @asset
+    def counted():
+        return Output(1, metadata={"rows": 7})
+
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
+    instance = local_instance(Settings.load(warehouse=tmp_path / "w.duckdb"))
+    storage = instance.event_log_storage
+    assert isinstance(storage, PooledSqliteEventLogStorage)
+    runs = [materialize([counted], instance=instance).run_id for _ in range(OPEN_FILES + 2)]
+    assert len(storage._engines) == OPEN_FILES     # the index and the latest runs' files
+    dagsters_own = DagsterInstance.local_temp(tempdir=str(tmp_path / "dagster"))
+    assert type(dagsters_own.event_log_storage).__name__ == "SqliteEventLogStorage"
+    for run_id in runs:
+        assert ([e.dagster_event_type for e in dagsters_own.all_logs(run_id)]
+                == [e.dagster_event_type for e in instance.all_logs(run_id)])
+    materializations = dagsters_own.fetch_materializations(AssetKey("counted"), limit=10).records
+    assert [r.run_id for r in materializations] == runs[::-1]
+    assert {r.asset_materialization.metadata["rows"].value for r in materializations} == {7}
+    assert len(dagsters_own.all_logs(runs[0], of_type=DagsterEventType.ASSET_MATERIALIZATION)) == 1
