@@ -112,15 +112,17 @@ def _cell_text(value: object) -> str | None:
 def xlsx_columns(rows: list[list[object]], first_data_row: int, positions: dict[str, int]) -> pa.Table:
     """The data rows below the header as an Arrow table of text, one column per SPEC column."""
     body = rows[first_data_row:]
-    width = max((len(r) for r in body), default=0)
-    columns = list(zip(*(r + [""] * (width - len(r)) for r in body))) if body else []
+    width = max(map(len, body), default=0)
+    if min(map(len, body), default=width) < width:   # calamine's rows are as wide as the sheet's range
+        body = [r + [""] * (width - len(r)) for r in body]
+    columns = list(zip(*body))
     arrays = {}
     for name, pos in positions.items():
         cells = columns[pos] if pos < len(columns) else ("",) * len(body)
-        if all(type(c) is str for c in cells):   # the common case: text cells convert in C
+        try:   # the common case, a column of text cells, converts in C
             text = pa.array(cells, pa.string())
             arrays[name] = pc.if_else(pc.equal(text, ""), None, text)
-        else:
+        except (pa.ArrowTypeError, pa.ArrowInvalid):   # dates, numbers: as a person sees them
             arrays[name] = pa.array([_cell_text(c) for c in cells], pa.string())
     arrays["_row_number"] = pa.array(range(first_data_row + 1, first_data_row + 1 + len(body)), pa.int64())
     return pa.table(arrays)

@@ -18,6 +18,7 @@ from .suites import Suite, suites
 
 DATASOURCE = "chaxin"
 SAMPLE_SIZE = 5
+INDEX_LIMIT = 500   # validations on the Data Docs' index: the latest ~45 runs (11 suites each)
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,10 @@ def _context(root: Path):
     root.mkdir(parents=True, exist_ok=True)
     context = gx.get_context(mode="file", project_root_dir=str(root))
     context.variables.progress_bars = ProgressBarsConfig(globally=False)   # no bars in CLI output
+    # the index reads every validation it lists: the latest ones, not all a station ever ran
+    sites = context.variables.data_docs_sites
+    sites["local_site"]["site_index_builder"]["validation_results_limit"] = INDEX_LIMIT
+    context.variables.data_docs_sites = sites
     context.variables.save()
     return context
 

@@ -69,3 +69,22 @@ def test_data_docs_render_styled_offline_in_chromium(built, tmp_path):
     assert page["success"] == "rgb(40, 167, 69)"               # Bootstrap's text-success green
     assert "Font Awesome 6 Free" in page["icon_font"]
     assert all(asset.startswith("file://") for asset in page["assets"])
+
+
+def test_a_validation_renders_its_own_pages_not_every_stored_one_again(built, tmp_path):
+    """GE renders every stored validation again unless told which: a cost that grew with every run."""
+    from shutil import copytree
+
+    from quality.validate import INDEX_LIMIT, validate
+
+    con, _, settings = built
+    root = tmp_path / "quality"
+    copytree(settings.quality_dir, root)
+    site = (root / DATA_DOCS).parent
+    before = {page: page.stat().st_mtime_ns for page in (site / "validations").rglob("*.html")}
+    _, index = validate(con, root, {"raw/commissions"})
+    new = [page for page in (site / "validations").rglob("*.html") if page not in before]
+    assert len(new) == 1 and new[0].relative_to(site).parts[:3] == ("validations", "raw", "commissions")
+    assert {page: page.stat().st_mtime_ns for page in before} == before    # none rendered again
+    assert new[0].relative_to(site).as_posix() in index.read_text(encoding="utf-8")
+    assert f"validation_results_limit: {INDEX_LIMIT}" in (root / "gx" / "great_expectations.yml").read_text()
