@@ -168,31 +168,34 @@ def test_the_commit_and_publication_wait_for_every_blocking_check():
     assert "warehouse__working_file" in upstream("bi__published_file")
 
 
-def test_cli_runs_keep_their_event_log_connections_open_in_dagsters_own_files(tmp_path, monkeypatch):
-    """dagster_project/event_log.py: the CLI's instance stores events through open connections, to
-    the files and in the rows that Dagster's own class (dagster dev's) reads; the engines of past
-    runs' files are let go, so a long-lived process keeps a few open."""
-    from dagster import AssetKey, DagsterEventType, DagsterInstance, Output, asset
+def test_runs_keep_their_event_log_connections_open_in_dagsters_own_files(tmp_path, monkeypatch):
+    """dagster_project/event_log.py: the instance of the CLI, and of `dagster dev` through chaxin's
+    dagster.yaml, stores events through open connections, to the files and in the rows that Dagster's
+    own class reads; the engines of past runs' files are let go, so a long-lived process keeps a few."""
+    from dagster import AssetKey, DagsterInstance, Output, asset
+    from dagster._core.storage.event_log import SqliteEventLogStorage
 
     from dagster_project.event_log import OPEN_FILES, PooledSqliteEventLogStorage
-    from dagster_project.history import local_instance
+    from dagster_project.history import EVENT_LOGS, local_instance
 
     @asset
     def counted():
         return Output(1, metadata={"rows": 7})
 
-    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
-    instance = local_instance(Settings.load(warehouse=tmp_path / "w.duckdb"))
+    home = tmp_path / "dagster"
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    instance = local_instance(Settings.load(warehouse=tmp_path / "w.duckdb"))   # copies chaxin's dagster.yaml
     storage = instance.event_log_storage
     assert isinstance(storage, PooledSqliteEventLogStorage)
     runs = [materialize([counted], instance=instance).run_id for _ in range(OPEN_FILES + 2)]
     assert len(storage._engines) == OPEN_FILES     # the index and the latest runs' files
-    dagsters_own = DagsterInstance.local_temp(tempdir=str(tmp_path / "dagster"))
-    assert type(dagsters_own.event_log_storage).__name__ == "SqliteEventLogStorage"
+    as_dagster_dev = DagsterInstance.get()          # DAGSTER_HOME's dagster.yaml
+    assert isinstance(as_dagster_dev.event_log_storage, PooledSqliteEventLogStorage)
+    assert as_dagster_dev.event_log_storage._base_dir == str(home / EVENT_LOGS)
+    dagsters_own = SqliteEventLogStorage(str(home / EVENT_LOGS))
     for run_id in runs:
-        assert ([e.dagster_event_type for e in dagsters_own.all_logs(run_id)]
-                == [e.dagster_event_type for e in instance.all_logs(run_id)])
+        assert ([e.dagster_event_type for e in dagsters_own.get_logs_for_run(run_id)]
+                == [e.dagster_event_type for e in storage.get_logs_for_run(run_id)])
     materializations = dagsters_own.fetch_materializations(AssetKey("counted"), limit=10).records
     assert [r.run_id for r in materializations] == runs[::-1]
     assert {r.asset_materialization.metadata["rows"].value for r in materializations} == {7}
-    assert len(dagsters_own.all_logs(runs[0], of_type=DagsterEventType.ASSET_MATERIALIZATION)) == 1
