@@ -20,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 from rapidfuzz import fuzz, process
 
-from .segmentation import Segmenter, segmenter_for, station_terms
+from .segmentation import Segmenter, station_terms
 
 FLOOR = 70            # a pair below this is never shown: a name that similar is a different firm
 MAX_BLOCK = 50        # a bigram in more names than this is common (科技, 北京, 有限), no block
@@ -46,7 +46,7 @@ def compute(con: duckdb.DuckDBPyConnection) -> NamePairs:
     names = [name for name, in con.execute("select match_name from intermediate.int_organisations_resolved").fetchall()]
     terms, _ = station_terms(con)
     left, right = _candidate_pairs(sorted(set(filter(None, names))))
-    pairs = _scored(left, right, segmenter_for(tuple(terms)))
+    pairs = _scored(left, right, Segmenter(terms))
     return NamePairs(pairs, len(names), len(left), time.perf_counter() - started)
 
 
@@ -61,7 +61,7 @@ def similar_name_pairs(names: Iterable[str | None], segmenter: Segmenter | None 
     北京华科恒达, 86) and its token_sort_ratio over jieba's words (a city moved or put in brackets:
     常州绿源奥特生物 ~ 绿源奥特生物常州, 100)."""
     left, right = _candidate_pairs(sorted({name for name in names if name}))
-    return _scored(left, right, segmenter or segmenter_for())
+    return _scored(left, right, segmenter or Segmenter())
 
 
 def _scored(left: list[str], right: list[str], segmenter: Segmenter) -> pa.Table:

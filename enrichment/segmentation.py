@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
-from functools import lru_cache
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
@@ -33,13 +32,6 @@ class Segmenter:
         if not text:
             return []
         return [w for w in self._tokenizer.lcut(text, HMM=False) if w.strip()]
-
-
-@lru_cache(maxsize=4)
-def segmenter_for(terms: tuple[str, ...] = ()) -> Segmenter:
-    """The Segmenter of these terms, made once per process: each loads jieba's dictionary (~0.7 s),
-    and a run segments both the texts and the organisation names."""
-    return Segmenter(terms)
 
 
 def station_terms(con) -> tuple[list[str], list[str]]:
