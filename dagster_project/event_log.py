@@ -5,16 +5,16 @@ event it stores, two or three times for an asset event (the run's file and the i
 chaxin stores about 750 events (the dbt tests alone are some 110 asset checks, each planned and
 evaluated), and that cost ~8 ms each on this 2-core machine, ~6 s of every run whatever it built.
 This subclass keeps an engine per database file instead, for the few files a process writes, and
-stores the same rows in the same files, which Dagster's own class reads as its own. chaxin's CLI
-runs use it (history.local_instance), and so do `dagster dev` and the runs it launches through the
-dagster.yaml that chaxin puts in a new DAGSTER_HOME."""
+stores the same rows in the same files, which Dagster's own class (`dagster dev`'s) reads as its own.
+chaxin's CLI runs use it (history.local_instance, which names the folder). It is not named in
+dagster.yaml: Dagster derives its default storages' folders from the instance's, but gives a storage
+named there only the config written there, and DAGSTER_HOME's path cannot be written in a file that
+may be copied with its folder. So `dagster dev` and the runs it launches keep Dagster's class."""
 from __future__ import annotations
 
-import os
 from collections import OrderedDict
 from contextlib import contextmanager
 
-from dagster import Field, StringSource
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SQLITE_BUSY_TIMEOUT_SECONDS, SqliteEventLogStorage
 from sqlalchemy import create_engine
 
@@ -30,15 +30,8 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         super().__init__(base_dir, inst_data)        # which already connects (it creates the index)
 
     @classmethod
-    def config_type(cls):
-        return {"base_dir": Field(StringSource, is_required=False,
-                                  description="default: history/runs in DAGSTER_HOME, as Dagster's own")}
-
-    @classmethod
     def from_config_value(cls, inst_data, config_value) -> "PooledSqliteEventLogStorage":
-        """dagster.yaml names no folder (`dagster dev` and its runs set DAGSTER_HOME); chaxin's CLI does."""
-        base_dir = config_value.get("base_dir") or os.path.join(os.environ["DAGSTER_HOME"], "history", "runs")
-        return cls(base_dir, inst_data=inst_data)
+        return cls(inst_data=inst_data, **config_value)
 
     @contextmanager
     def _connect(self, shard: str):

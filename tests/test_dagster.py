@@ -169,10 +169,10 @@ def test_the_commit_and_publication_wait_for_every_blocking_check():
 
 
 def test_runs_keep_their_event_log_connections_open_in_dagsters_own_files(tmp_path, monkeypatch):
-    """dagster_project/event_log.py: the instance of the CLI, and of `dagster dev` through chaxin's
-    dagster.yaml, stores events through open connections, to the files and in the rows that Dagster's
-    own class reads; the engines of past runs' files are let go, so a long-lived process keeps a few."""
-    from dagster import AssetKey, DagsterInstance, Output, asset
+    """dagster_project/event_log.py: the CLI's instance stores events through open connections, to the
+    files and in the rows that Dagster's own class (`dagster dev`'s) reads; the engines of past runs'
+    files are let go, so a long-lived process keeps a few."""
+    from dagster import AssetKey, Output, asset
     from dagster._core.storage.event_log import SqliteEventLogStorage
 
     from dagster_project.event_log import OPEN_FILES, PooledSqliteEventLogStorage
@@ -184,14 +184,11 @@ def test_runs_keep_their_event_log_connections_open_in_dagsters_own_files(tmp_pa
 
     home = tmp_path / "dagster"
     monkeypatch.setenv("DAGSTER_HOME", str(home))
-    instance = local_instance(Settings.load(warehouse=tmp_path / "w.duckdb"))   # copies chaxin's dagster.yaml
+    instance = local_instance(Settings.load(warehouse=tmp_path / "w.duckdb"))
     storage = instance.event_log_storage
     assert isinstance(storage, PooledSqliteEventLogStorage)
     runs = [materialize([counted], instance=instance).run_id for _ in range(OPEN_FILES + 2)]
     assert len(storage._engines) == OPEN_FILES     # the index and the latest runs' files
-    as_dagster_dev = DagsterInstance.get()          # DAGSTER_HOME's dagster.yaml
-    assert isinstance(as_dagster_dev.event_log_storage, PooledSqliteEventLogStorage)
-    assert as_dagster_dev.event_log_storage._base_dir == str(home / EVENT_LOGS)
     dagsters_own = SqliteEventLogStorage(str(home / EVENT_LOGS))
     for run_id in runs:
         assert ([e.dagster_event_type for e in dagsters_own.get_logs_for_run(run_id)]
