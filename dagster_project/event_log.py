@@ -31,7 +31,7 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
 
     @classmethod
     def from_config_value(cls, inst_data, config_value) -> "PooledSqliteEventLogStorage":
-        return cls(inst_data=inst_data, **config_value)
+        return cls(inst_data=inst_data, **config_value)   # Dagster's names its own class, not cls
 
     @contextmanager
     def _connect(self, shard: str):
