@@ -66,7 +66,7 @@ def cells(name: str, n: int, entry: dict, met_words: dict) -> list[str]:
     wanted, figure, met = goal(name, n, entry)
     shown = met_words["exit"].format(c["exit"]) if c["exit"] else met_words[met]
     return [f"{c['seconds']:.1f}", f"{c['rows']:,}" if c["rows"] is not None else "", rows_per_second(c),
-            f"{c['peak_mib']:,}", wanted, figure, shown, where_time_goes(c)]
+            peak(c), wanted, figure, shown, where_time_goes(c)]
 
 
 MARKDOWN_MET = {True: "yes", False: "**no**", None: "", "exit": "exit {}"}
@@ -75,6 +75,11 @@ CONSOLE_MET = {True: "[green]yes[/]", False: "[red]no[/]", None: "", "exit": "[r
 
 def markdown_row(name: str, n: int, entry: dict) -> str:
     return "| " + " | ".join([name, WHAT[name], *cells(name, n, entry, MARKDOWN_MET)]) + " |"
+
+
+def peak(c: dict) -> str:
+    """Peak MiB, and the step running then (entries before 2026-12-06 did not record it)."""
+    return f"{c['peak_mib']:,}" + (f" in {c['peak_step']}" if c.get("peak_step") else "")
 
 
 def rows_per_second(c: dict) -> str:

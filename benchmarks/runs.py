@@ -112,7 +112,7 @@ def measure(n: int, scratch: Path, server: str | None = None, reader_pause: floa
     def record(name: str, result: Timed, rows: int | None) -> None:
         entry["commands"][name] = {
             "seconds": round(result.seconds, 2), "rows": rows, "peak_mib": round(result.peak_bytes / 2**20),
-            "exit": result.returncode, "steps": result.steps}
+            "peak_step": result.peak_step, "exit": result.returncode, "steps": result.steps}
         if result.returncode != 0:
             console.print(f"[bold red]{name} exited {result.returncode}[/]; its last lines:\n"
                           + "\n".join((result.stderr + result.stdout).strip().splitlines()[-15:]))

@@ -1,7 +1,9 @@
 """A command timed as a user runs it: wall seconds from start to exit (start-up included), and the peak
-memory of its whole process tree (chaxin's process, dbt running inside it, and any child), polled with psutil."""
+memory of its whole process tree (chaxin's process, dbt running inside it, and any child), polled with psutil,
+and the step that was running at that peak (from chaxin's progress lines on stderr, read as they come)."""
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 import time
@@ -13,12 +15,15 @@ import psutil
 POLL_SECONDS = 0.05
 # chaxin's progress lines: "17:25:30 done   ingest in 2.9 s: ..."
 STEP_DONE = re.compile(r"^\S+ done +(.+?) in ([\d.]+) s", re.MULTILINE)
+# "17:25:28 start  ingest", "... done   ingest in ...", "... failed ingest after ...": the running step
+STEP_EDGE = re.compile(r"^\S+ (start|done|failed) +(.+?)(?: in [\d.]+ s.*| after [\d.]+ s)?$", re.MULTILINE)
 
 
 @dataclass
 class Timed:
     seconds: float
     peak_bytes: int        # the largest sum of the resident set sizes of the process and its descendants
+    peak_step: str         # the step running at that peak ("" before the first step, between steps or after)
     returncode: int
     stdout: str
     stderr: str
@@ -33,9 +38,16 @@ def timed(command: list[str], cwd: Path, env: dict[str, str]) -> Timed:
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         process = psutil.Popen(command, cwd=cwd, env=env, stdout=out, stderr=err)
-        peak = 0
+        peak, peak_step, running, read = 0, "", "", 0
         while True:
-            peak = max(peak, tree_rss(process))
+            rss = tree_rss(process)
+            chunk = os.pread(err.fileno(), 1 << 20, read)   # what the command wrote since the last poll
+            lines = chunk[:chunk.rfind(b"\n") + 1]           # whole lines only
+            read += len(lines)
+            for edge, name in STEP_EDGE.findall(lines.decode("utf-8", "replace")):
+                running = name if edge == "start" else ""
+            if rss > peak:
+                peak, peak_step = rss, running
             try:
                 process.wait(timeout=POLL_SECONDS)
                 break
@@ -44,7 +56,7 @@ def timed(command: list[str], cwd: Path, env: dict[str, str]) -> Timed:
         seconds = time.perf_counter() - start
         out.seek(0)
         err.seek(0)
-        return Timed(seconds, peak, process.returncode, out.read().decode("utf-8", "replace"),
+        return Timed(seconds, peak, peak_step, process.returncode, out.read().decode("utf-8", "replace"),
                      err.read().decode("utf-8", "replace"))
 
 
