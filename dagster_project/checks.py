@@ -15,16 +15,11 @@ from .resources import WarehouseResource
 GX_CHECKS = {"critical": "expectations", "warning": "expectation_warnings"}
 
 
-def _severity(expectation) -> str:
-    return str(getattr(expectation.severity, "value", expectation.severity))
-
-
 def suites_check(name: str, selected: list, description: str):
     """One multi-asset check running the selected suites in one pass (each relation read once)."""
     specs = [AssetCheckSpec(GX_CHECKS[severity], asset=suite.asset_path, blocking=severity == "critical",
                             description=f"Great Expectations suite {suite.name}: its {severity} expectations")
-             for suite in selected for severity in GX_CHECKS
-             if any(_severity(e) == severity for e in suite.expectations)]
+             for suite in selected for severity in GX_CHECKS if severity in suite.severities]
 
     @multi_asset_check(specs=specs, name=name, description=description)
     def check(context: AssetCheckExecutionContext, warehouse: WarehouseResource):
@@ -41,7 +36,7 @@ def suites_check(name: str, selected: list, description: str):
                                 f"({sum(o.n_rows for o in outcomes):,} rows), {len(failed)} with failures")
         for outcome in outcomes:
             for severity, check_name in GX_CHECKS.items():
-                if not any(_severity(e) == severity for e in outcome.suite.expectations):
+                if severity not in outcome.suite.severities:
                     continue
                 failures = outcome.failures.get(severity, [])
                 yield AssetCheckResult(

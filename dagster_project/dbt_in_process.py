@@ -3,12 +3,15 @@
 dagster-dbt's DbtCliResource starts a dbt process per invocation: each pays dbt's imports and a parse
 of the project (5-6 s on this machine), twice per run (the two dbt stages). Here the run parses the
 project once (partial parsing, in the warehouse's target folder) and both stages build from that
-manifest; dagster-dbt still selects the nodes of the assets a run materializes and turns dbt's
+manifest. Ingest starts that parse in a background thread (`parse_ahead`): it needs only the project
+and the run's arguments, not the data, and the files' reading leaves the interpreter mostly free.
+dagster-dbt still selects the nodes of the assets a run materializes and turns dbt's
 result events into outputs and asset checks, as it does for its own invocations."""
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,7 +43,7 @@ class InProcessDbt(ConfigurableResource):
 
     project_dir: str
     profiles_dir: str
-    _parsed: dict = PrivateAttr(default_factory=dict)   # the parse's arguments -> dbt's Manifest
+    _parsed: dict = PrivateAttr(default_factory=dict)   # the parse's arguments -> Future of dbt's parse result
 
     def build(self, context: AssetExecutionContext, project_args: list[str], build_args: list[str],
               target_path: Path, on_built: Callable[[AssetKey], None] = lambda key: None) -> DbtBuild:
@@ -49,8 +52,7 @@ class InProcessDbt(ConfigurableResource):
         is built (from dbt's threads)."""
         params = get_updated_cli_invocation_params_for_context(
             context=context, manifest={}, dagster_dbt_translator=DagsterDbtTranslator())
-        common = ["--project-dir", self.project_dir, "--profiles-dir", self.profiles_dir,
-                  "--target-path", str(target_path), "--log-path", str(target_path), "--no-use-colors", *project_args]
+        common = self._common(project_args, target_path)
         build = DbtBuild()
         manifest = self._manifest(common, build)
         if manifest is None:
@@ -85,14 +87,35 @@ class InProcessDbt(ConfigurableResource):
                            f"raise it and run again ({build.error})")
         return build
 
+    def parse_ahead(self, project_args: list[str], target_path: Path) -> None:
+        """Start parsing the project with a coming build's arguments, in a background thread; the build
+        takes its manifest (or parses again if its arguments turn out different)."""
+        key = tuple(self._common(project_args, target_path))
+        if key not in self._parsed:
+            self._parsed[key] = future = Future()
+            threading.Thread(target=_parse, args=(list(key), future), name="dbt parse", daemon=True).start()
+
+    def _common(self, project_args: list[str], target_path: Path) -> list[str]:
+        return ["--project-dir", self.project_dir, "--profiles-dir", self.profiles_dir, "--target-path",
+                str(target_path), "--log-path", str(target_path), "--no-use-colors", *project_args]
+
     def _manifest(self, common: list[str], build: DbtBuild):
         """The project parsed with these arguments (once per run: both stages pass the same), else
         None with the parse's error in build."""
         key = tuple(common)
         if key not in self._parsed:
-            result = invoke_dbt(["parse", *common])
-            if not result.success:
-                build.error = str(result.exception or "dbt parse failed")
-                return None
-            self._parsed[key] = result.result
-        return self._parsed[key]
+            self._parsed[key] = future = Future()
+            _parse(common, future)
+        result = self._parsed[key].result()     # raises what the parse raised (an interrupt)
+        if not result.success:
+            del self._parsed[key]               # a later build parses again
+            build.error = str(result.exception or "dbt parse failed")
+            return None
+        return result.result
+
+
+def _parse(common: list[str], future: Future) -> None:
+    try:
+        future.set_result(invoke_dbt(["parse", *common]))
+    except BaseException as error:   # an interrupt in dbt: the build that waits for it raises it
+        future.set_exception(error)

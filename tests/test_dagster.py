@@ -196,3 +196,28 @@ def test_runs_keep_their_event_log_connections_open_in_dagsters_own_files(tmp_pa
     materializations = dagsters_own.fetch_materializations(AssetKey("counted"), limit=10).records
     assert [r.run_id for r in materializations] == runs[::-1]
     assert {r.asset_materialization.metadata["rows"].value for r in materializations} == {7}
+
+
+def test_ingest_starts_the_runs_dbt_parse_and_both_stages_build_from_it(tmp_path):
+    """dbt's parse needs the project and the run's arguments, not the data: ingest starts it in the
+    background (dbt_in_process.parse_ahead) and the dbt stages take its manifest instead of parsing."""
+    from dagster import DagsterInstance
+
+    from dagster_project.assets.dbt import PARSING_AHEAD
+    from dagster_project.runner import run_job
+
+    from .conftest import SMALL_STATION, write_csvs
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_csvs(inbox, SMALL_STATION)
+    instance, dbt_log = DagsterInstance.ephemeral(), tmp_path / "dbt.log"
+    outcome = run_job(station(tmp_path / "run", inbox), "warehouse_job", instance=instance, log_file=dbt_log)
+    assert outcome.ok, outcome.failures
+    said = [(event.step_key, event.user_message) for event in instance.all_logs(outcome.run_id)]
+    assert ("raw_families", PARSING_AHEAD) in said
+    assert dbt_log.read_text(encoding="utf-8").count("Performance info:") == 1   # one parse for the run
+
+    ingest_alone = run_job(station(tmp_path / "ingest", inbox), "ingest_job", instance=instance)
+    assert ingest_alone.ok
+    assert PARSING_AHEAD not in [event.user_message for event in instance.all_logs(ingest_alone.run_id)]

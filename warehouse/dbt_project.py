@@ -4,12 +4,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from functools import cache
 from pathlib import Path
 
 import yaml
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt"
+# dbt keeps its flags, event callbacks and adapters in globals: one invocation at a time per process
+# (a run's parse may be going on in a background thread, dbt_in_process.py)
+_ONE_AT_A_TIME = threading.Lock()
 
 
 @cache
@@ -28,19 +32,20 @@ def invoke_dbt(args: list[str], manifest=None, callbacks=()):
 
     from dbt.cli.main import dbtRunner   # dbt's import costs seconds: only where dbt runs
 
-    handlers, argv = logging.root.handlers[:], sys.argv
-    # dbt records sys.argv as the invocation's command (run_results.json, its log): the dbt command,
-    # not the caller's, whose flags may hold a server's password (chaxin run --postgres-url)
-    sys.argv = ["dbt", *args]
-    try:
-        result = dbtRunner(manifest=manifest, callbacks=list(callbacks)).invoke(args)
-    finally:
-        logging.root.handlers[:], sys.argv = handlers, argv
-        if (duckdb_adapter := sys.modules.get("dbt.adapters.duckdb.connections")) is not None:
-            manager = duckdb_adapter.DuckDBConnectionManager
-            environment, manager._ENV = manager._ENV, None
-            if environment is not None:
-                environment.close()
+    with _ONE_AT_A_TIME:
+        handlers, argv = logging.root.handlers[:], sys.argv
+        # dbt records sys.argv as the invocation's command (run_results.json, its log): the dbt command,
+        # not the caller's, whose flags may hold a server's password (chaxin run --postgres-url)
+        sys.argv = ["dbt", *args]
+        try:
+            result = dbtRunner(manifest=manifest, callbacks=list(callbacks)).invoke(args)
+        finally:
+            logging.root.handlers[:], sys.argv = handlers, argv
+            if (duckdb_adapter := sys.modules.get("dbt.adapters.duckdb.connections")) is not None:
+                manager = duckdb_adapter.DuckDBConnectionManager
+                environment, manager._ENV = manager._ENV, None
+                if environment is not None:
+                    environment.close()
     if result.exception is not None and not isinstance(result.exception, Exception):
         raise result.exception
     return result

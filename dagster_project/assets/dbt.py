@@ -55,6 +55,7 @@ class BuildConfig(Config):
 ENRICHED = "source:enrichment+"
 FACTS = AssetKey(["marts", "fct_client_period"])
 ORDER = {key: n for n, key in enumerate(PERIODS.get_partition_keys())}   # "all" last
+PARSING_AHEAD = "dbt: parsing the project in the background, beside ingest"
 
 
 # No `project=` here: the dbt resource's project_dir decides where dbt runs (tests point it at a copy).
@@ -81,6 +82,21 @@ def mart_models(context: AssetExecutionContext, config: BuildConfig, dbt: InProc
     warehouse.commit_unless_later(context)
 
 
+def parse_ahead(context: AssetExecutionContext, dbt: InProcessDbt, warehouse: WarehouseResource) -> None:
+    """Start parsing the project for this run's dbt stages in the background, when the run has them:
+    ingest calls this once the run's copy exists. The vars are stage 1's config as the run was launched."""
+    if warehouse_models.op.name not in context.job_def.graph.node_names():
+        return
+    config = context.run_config.get("ops", {}).get(warehouse_models.op.name, {}).get("config", {})
+    dbt_vars = config.get("dbt_vars", {})
+    dbt.parse_ahead(_project_args(warehouse, dbt_vars, run_periods(context.run.tags)), warehouse.dbt_target_path)
+    say(PARSING_AHEAD, context)
+
+
+def _project_args(warehouse: WarehouseResource, dbt_vars: dict, periods: list[str]) -> list[str]:
+    return warehouse.dbt_args({**dbt_vars, **({"periods": periods} if periods else {})})
+
+
 def build(context: AssetExecutionContext, config: BuildConfig, dbt: InProcessDbt, warehouse: WarehouseResource,
           name: str):
     """One stage's `dbt build` of the selected models on the run's copy: nothing when the warehouse is
@@ -105,7 +121,7 @@ def build(context: AssetExecutionContext, config: BuildConfig, dbt: InProcessDbt
     if periods:
         say(f"dbt: rebuilding {len(periods)} period{'s' if len(periods) > 1 else ''}, "
             f"{periods[0]}{f' to {periods[-1]}' if len(periods) > 1 else ''}", context)
-    project_args = warehouse.dbt_args({**config.dbt_vars, **({"periods": periods} if periods else {})})
+    project_args = _project_args(warehouse, config.dbt_vars, periods)
     build_args = ["--full-refresh"] if full_refresh else ["--exclude-resource-type", "unit_test"]
     n_nodes, n_built = len(context.selected_asset_keys), 0    # models and seeds; tests are checks
 

@@ -2,10 +2,13 @@
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, MetadataValue, multi_asset
 
 from ingest import FAMILIES, ingest_inbox
+from quality import preload as preload_great_expectations
 
+from ..dbt_in_process import InProcessDbt
 from ..metadata import markdown_table, relation_metadata
 from ..progress import say, step
 from ..resources import WarehouseResource
+from .dbt import parse_ahead
 
 RAW_KEYS = {family.name: AssetKey(["raw", family.name]) for family in FAMILIES}
 LEDGER_KEY = AssetKey(["raw", "ingested_files"])
@@ -18,9 +21,10 @@ LEDGER_KEY = AssetKey(["raw", "ingested_files"])
     + [AssetSpec(LEDGER_KEY, group_name="raw", kinds={"duckdb", "python"},
                  description="The ledger: one row per inbox file seen (loaded, duplicate, rejected)")],
 )
-def raw_families(context: AssetExecutionContext, warehouse: WarehouseResource):
+def raw_families(context: AssetExecutionContext, warehouse: WarehouseResource, dbt: InProcessDbt):
     """Ingest every new inbox file (SPEC §2): family by header, one transaction per file, into the
-    run's copy of the working file (committed with the rest of the run)."""
+    run's copy of the working file (committed with the rest of the run). What the run needs next,
+    Great Expectations and dbt's parse of the project, loads beside it in the background."""
     settings = warehouse.settings
     found = warehouse.new_files()   # against the committed ledger: nothing new, no writing at all
     if found is not None and found[0] == []:
@@ -29,7 +33,9 @@ def raw_families(context: AssetExecutionContext, warehouse: WarehouseResource):
         for key in (LEDGER_KEY, *RAW_KEYS.values()):
             yield MaterializeResult(asset_key=key, metadata={"files this run": MetadataValue.int(0)})
         return
+    preload_great_expectations()   # for the raw checks that follow, while the files are read
     with step("ingest", context) as progress, warehouse.raw_target(context) as (target, con):
+        parse_ahead(context, dbt, warehouse)
         results = ingest_inbox(target, settings.inbox, run_id=context.run_id,
                                settle_seconds=settings.settle_seconds,
                                on_file=lambda r: say(f"file   {r.file}: {r.status}"
