@@ -221,3 +221,14 @@ def test_ingest_starts_the_runs_dbt_parse_and_both_stages_build_from_it(tmp_path
     ingest_alone = run_job(station(tmp_path / "ingest", inbox), "ingest_job", instance=instance)
     assert ingest_alone.ok
     assert PARSING_AHEAD not in [event.user_message for event in instance.all_logs(ingest_alone.run_id)]
+
+
+def test_loading_the_definitions_leaves_great_expectations_to_the_runs_that_validate():
+    """GE's import costs 3 s: `dagster dev`, the sensor's ticks and a run's start-up do without it (the
+    suites are plain data); ingest loads it in the background for the checks that follow."""
+    import subprocess
+    import sys
+
+    probe = "import sys, dagster_project.definitions\nprint(sorted({m.split('.')[0] for m in sys.modules}))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert "'dagster_dbt'" in loaded and "'great_expectations'" not in loaded
