@@ -199,8 +199,9 @@ def test_runs_keep_their_event_log_connections_open_in_dagsters_own_files(tmp_pa
 
 
 def test_ingest_starts_the_runs_dbt_parse_and_both_stages_build_from_it(tmp_path):
-    """dbt's parse needs the project and the run's arguments, not the data: ingest starts it in the
-    background (dbt_in_process.parse_ahead) and the dbt stages take its manifest instead of parsing."""
+    """dbt's parse needs the project and the run's arguments, not the data: at a station's first build
+    ingest starts it in the background (dbt_in_process.parse_ahead) and the dbt stages take its manifest
+    instead of parsing."""
     from dagster import DagsterInstance
 
     from dagster_project.assets.dbt import PARSING_AHEAD
@@ -217,6 +218,13 @@ def test_ingest_starts_the_runs_dbt_parse_and_both_stages_build_from_it(tmp_path
     said = [(event.step_key, event.user_message) for event in instance.all_logs(outcome.run_id)]
     assert ("raw_families", PARSING_AHEAD) in said
     assert dbt_log.read_text(encoding="utf-8").count("Performance info:") == 1   # one parse for the run
+
+    # a later run parses partially, in its dbt stage: a second thread would slow ingest more than it gains
+    shutil.copyfile(next(inbox.iterdir()), inbox / "a copy.csv")
+    later = run_job(station(tmp_path / "run", inbox), "warehouse_job", instance=instance)
+    assert later.ok, later.failures
+    assert "raw/ingested_files" in later.materialized
+    assert PARSING_AHEAD not in [event.user_message for event in instance.all_logs(later.run_id)]
 
     ingest_alone = run_job(station(tmp_path / "ingest", inbox), "ingest_job", instance=instance)
     assert ingest_alone.ok
