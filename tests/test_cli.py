@@ -197,3 +197,21 @@ def test_status_shows_the_latest_runs_checks_as_dagster_recorded_them(recorded, 
     # the failed run brought no new file: Great Expectations had no new raw row to validate
     raw_feedback = next(c for c in checks if (c.asset, c.name) == ("raw/feedback", "expectation_warnings"))
     assert raw_feedback.passed and raw_feedback.metadata["rows validated"] == 0
+
+
+def test_the_command_ends_without_walking_its_objects_but_main_in_process_leaves_the_collector_alone(tmp_path):
+    """`chaxin` (cli.entry) freezes what is left before its process ends: Python's last full collection
+    took 2 s after a 10 k run. main() called in a longer-lived process (these tests) must not freeze."""
+    import gc
+
+    probe = ("import gc, sys\nfrom chaxin import cli\nsys.argv = ['chaxin'] + sys.argv[1:]\n"
+             "import atexit\natexit.register(lambda: print('frozen at exit', gc.get_freeze_count() > 0))\n"
+             "cli.entry()")
+    missing = str(tmp_path / "none.duckdb")
+    done = subprocess.run([sys.executable, "-c", probe, "status", "--warehouse", missing],
+                          capture_output=True, text=True, cwd=Path(__file__).parents[1])
+    assert done.returncode == 2 and done.stdout.strip() == "frozen at exit True"
+
+    frozen = gc.get_freeze_count()
+    assert main(["status", "--warehouse", missing]) == 2
+    assert gc.get_freeze_count() == frozen
