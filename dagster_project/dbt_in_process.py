@@ -90,10 +90,7 @@ class InProcessDbt(ConfigurableResource):
     def parse_ahead(self, project_args: list[str], target_path: Path) -> None:
         """Start parsing the project with a coming build's arguments, in a background thread; the build
         takes its manifest (or parses again if its arguments turn out different)."""
-        key = tuple(self._common(project_args, target_path))
-        if key not in self._parsed:
-            self._parsed[key] = future = Future()
-            threading.Thread(target=_parse, args=(list(key), future), name="dbt parse", daemon=True).start()
+        self._parse(self._common(project_args, target_path), background=True)
 
     def _common(self, project_args: list[str], target_path: Path) -> list[str]:
         return ["--project-dir", self.project_dir, "--profiles-dir", self.profiles_dir, "--target-path",
@@ -102,19 +99,27 @@ class InProcessDbt(ConfigurableResource):
     def _manifest(self, common: list[str], build: DbtBuild):
         """The project parsed with these arguments (once per run: both stages pass the same), else
         None with the parse's error in build."""
-        key = tuple(common)
-        if key not in self._parsed:
-            self._parsed[key] = future = Future()
-            _parse(common, future)
-        result = self._parsed[key].result()     # raises what the parse raised (an interrupt)
+        result = self._parse(common).result()     # raises what the parse raised (an interrupt)
         if not result.success:
-            del self._parsed[key]               # a later build parses again
+            del self._parsed[tuple(common)]       # a later build parses again
             build.error = str(result.exception or "dbt parse failed")
             return None
         return result.result
 
+    def _parse(self, common: list[str], background: bool = False) -> Future:
+        """The parse with these arguments: the one started already, else one started now, here or in
+        a background thread."""
+        key = tuple(common)
+        if key not in self._parsed:
+            self._parsed[key] = future = Future()
+            if background:
+                threading.Thread(target=_parse_into, args=(common, future), name="dbt parse", daemon=True).start()
+            else:
+                _parse_into(common, future)
+        return self._parsed[key]
 
-def _parse(common: list[str], future: Future) -> None:
+
+def _parse_into(common: list[str], future: Future) -> None:
     try:
         future.set_result(invoke_dbt(["parse", *common]))
     except BaseException as error:   # an interrupt in dbt: the build that waits for it raises it

@@ -42,10 +42,6 @@ class Expectation:
         return getattr(gxe, self.kind)(column=self.column, severity=self.severity, **self.kwargs)
 
 
-def _warn(kind: str, column: str, **kwargs) -> Expectation:
-    return Expectation(kind, column, "warning", kwargs)
-
-
 def _in_set(column: str, values: list, severity: str = "critical") -> Expectation:
     return Expectation("ExpectColumnValuesToBeInSet", column, severity, {"value_set": values})
 
@@ -77,7 +73,7 @@ def _raw_suite(family) -> Suite:
     expectations = []
     for column in family.required:
         expectations.append(Expectation("ExpectColumnToExist", column.name))
-        expectations.append(_warn("ExpectColumnValuesToNotBeNull", column.name, mostly=0.99))
+        expectations.append(Expectation("ExpectColumnValuesToNotBeNull", column.name, "warning", {"mostly": 0.99}))
     for column in CLASSIFIED.get(family.name, []):
         expectations.append(_in_set(column, accepted_words(column), "warning"))
     if family.name == "feedback":   # numbers, not words, downstream: see parse_satisfaction
