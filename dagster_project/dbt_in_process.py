@@ -64,7 +64,7 @@ class InProcessDbt(ConfigurableResource):
             name = message.info.name
             if message.info.level == "error" and build.error is None:
                 build.error = message.info.msg
-            if name in RESULTS and not message.data.node_info.unique_id.startswith("unit_test"):
+            if name in RESULTS:
                 node = params.manifest["nodes"].get(message.data.node_info.unique_id)
                 with lock:
                     results.append(msg_to_dict(message))

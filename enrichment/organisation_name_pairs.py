@@ -45,8 +45,9 @@ def compute(con: duckdb.DuckDBPyConnection) -> NamePairs:
     started = time.perf_counter()
     names = [name for name, in con.execute("select match_name from intermediate.int_organisations_resolved").fetchall()]
     terms, _ = station_terms(con)
-    left, right = _candidate_pairs(sorted(set(filter(None, names))))
-    pairs = _scored(left, right, Segmenter(terms))
+    distinct = sorted(set(filter(None, names)))
+    left, right = _candidate_pairs(distinct)
+    pairs = _scored(distinct, left, right, Segmenter(terms))
     return NamePairs(pairs, len(names), len(left), time.perf_counter() - started)
 
 
@@ -60,36 +61,41 @@ def similar_name_pairs(names: Iterable[str | None], segmenter: Segmenter | None 
     the better of rapidfuzz's ratio over the characters (a trade word dropped: 北京华科恒达科技 ~
     北京华科恒达, 86) and its token_sort_ratio over jieba's words (a city moved or put in brackets:
     常州绿源奥特生物 ~ 绿源奥特生物常州, 100)."""
-    left, right = _candidate_pairs(sorted({name for name in names if name}))
-    return _scored(left, right, segmenter or Segmenter())
+    distinct = sorted({name for name in names if name})
+    left, right = _candidate_pairs(distinct)
+    return _scored(distinct, left, right, segmenter or Segmenter())
 
 
-def _scored(left: list[str], right: list[str], segmenter: Segmenter) -> pa.Table:
-    """The pairs at or above FLOOR, scored column-wise."""
-    if not left:
+def _scored(names: list[str], left: np.ndarray, right: np.ndarray, segmenter: Segmenter) -> pa.Table:
+    """The pairs (names[left[k]], names[right[k]]) at or above FLOOR, scored column-wise; each name is
+    segmented once, however many pairs it is in."""
+    if not len(left):
         return SCHEMA.empty_table()
-    words = {name: " ".join(segmenter.words(name)) for name in {*left, *right}}
-    by_chars = process.cpdist(left, right, scorer=fuzz.ratio, workers=-1)
-    by_words = process.cpdist([words[n] for n in left], [words[n] for n in right],
-                              scorer=fuzz.token_sort_ratio, workers=-1)
+    by_name = np.array(names, dtype=object)
+    words = np.empty(len(names), dtype=object)
+    in_pairs = np.unique(np.concatenate([left, right]))
+    words[in_pairs] = [" ".join(segmenter.words(name)) for name in by_name[in_pairs]]
+    by_chars = process.cpdist(by_name[left], by_name[right], scorer=fuzz.ratio, workers=-1)
+    by_words = process.cpdist(words[left], words[right], scorer=fuzz.token_sort_ratio, workers=-1)
     similarity = np.rint(np.maximum(by_chars, by_words)).astype(np.int32)
     keep = similarity >= FLOOR
-    return pa.table({"match_name": pa.array(left).filter(pa.array(keep)),
-                     "other_match_name": pa.array(right).filter(pa.array(keep)),
+    return pa.table({"match_name": pa.array(by_name[left[keep]], pa.string()),
+                     "other_match_name": pa.array(by_name[right[keep]], pa.string()),
                      "similarity": pa.array(similarity[keep])}, schema=SCHEMA)
 
 
-def _candidate_pairs(names: list[str]) -> tuple[list[str], list[str]]:
-    """The pairs of names sharing an uncommon bigram, each once, the smaller name first (DuckDB:
-    the join over bigrams is the blocking, done in bulk)."""
+def _candidate_pairs(names: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs of (sorted, distinct) names sharing an uncommon bigram, each once, as indexes into
+    names, the smaller first (DuckDB: the join over bigrams is the blocking, done in bulk, on
+    integers; a million pairs reach Python as two arrays, not as a million tuples of strings)."""
     if len(names) < 2:
-        return [], []
+        return np.empty(0, np.int64), np.empty(0, np.int64)
     con = duckdb.connect()
     try:
-        con.register("names", pa.table({"name": names}))
+        con.register("names", pa.table({"id": pa.array(range(len(names)), pa.int64()), "name": names}))
         pairs = con.execute(f"""
             with bigrams as (
-                select distinct name, substr(name, i, 2) as bigram
+                select distinct id, substr(name, i, 2) as bigram
                 from names, range(1, length(name)) as positions(i)
             ),
             blocks as (
@@ -98,11 +104,11 @@ def _candidate_pairs(names: list[str]) -> tuple[list[str], list[str]]:
             blocked as (
                 select bigrams.* from bigrams semi join blocks using (bigram)
             )
-            select distinct a.name, b.name
+            select distinct a.id as left_id, b.id as right_id
             from blocked as a
-            inner join blocked as b on a.bigram = b.bigram and a.name < b.name
+            inner join blocked as b on a.bigram = b.bigram and a.id < b.id
             order by all
-        """).fetchall()
+        """).fetchnumpy()
     finally:
         con.close()
-    return [a for a, _ in pairs], [b for _, b in pairs]
+    return pairs["left_id"], pairs["right_id"]

@@ -22,11 +22,13 @@ from pathlib import Path
 from typing import Callable
 
 import duckdb
+import pyarrow as pa
 
 from .csv_repair import MAX_ROW_BYTES, repair_csv
 from .encodings import check_gb18030
 from .headers import HEADER_SEARCH_ROWS, FamilyNotRecognised, HeaderMatch, detect
 from .raw_target import RawTarget, as_target
+from .read_ahead import ReadAhead
 from .readers import Fingerprint, csv_head, fingerprint, transcode_to_utf8, xlsx_columns, xlsx_rows
 from .signatures import UnreadableFile, file_kind
 from .xlsx_limits import check_xlsx_size
@@ -79,31 +81,52 @@ def ingest_inbox(con: duckdb.DuckDBPyConnection | RawTarget, inbox: Path, *, run
     target = as_target(con)
     target.ensure_schema()
     results = []
-    with tempfile.TemporaryDirectory(prefix="chaxin-") as scratch:
-        for path in inbox_files(inbox):
-            result = _take(target, path, inbox_name(path, inbox), Path(scratch), run_id, settle_seconds)
+    with tempfile.TemporaryDirectory(prefix="chaxin-") as scratch, ReadAhead(_read_workbook) as workbooks:
+        found = [(path, inbox_name(path, inbox)) for path in inbox_files(inbox)]
+        looked = []
+        for path, name in found:
+            looked.append(fp := _look(path, name, settle_seconds))
+            # a workbook not seen before will be read: the thread starts on it while the others are looked at
+            if isinstance(fp, Fingerprint) and fp.encoding == "xlsx" and not _seen_before(target, name, fp.sha256):
+                workbooks.expect(path)
+        for (path, name), fp in zip(found, looked):
+            result = _take(target, path, name, fp, Path(scratch), run_id, workbooks) \
+                if isinstance(fp, Fingerprint) else fp
+            workbooks.done(path)
             results.append(result)
             if on_file:
                 on_file(result)
     return results
 
 
-def _take(target: RawTarget, path: Path, name: str, scratch: Path, run_id: str | None,
-          settle_seconds: float) -> FileResult:
+def _look(path: Path, name: str, settle_seconds: float) -> Fingerprint | FileResult:
+    """The file's fingerprint, or why it waits for the next run."""
     age = time.time() - path.lstat().st_mtime
     if 0 <= age < settle_seconds:
         return FileResult(name, "waiting", reason=f"modified {age:.0f} s ago: it loads on the next run")
     try:
-        fp = fingerprint(path)
+        return fingerprint(path)
     except OSError as e:
         if e.errno in MACHINE_ERRNOS:
             raise
         return FileResult(name, "waiting", reason=f"cannot be read ({e.strerror}): it is tried again on the next run")
+
+
+def _read_workbook(path: Path) -> tuple[HeaderMatch, pa.Table]:
+    """An XLSX file's family and its rows as Arrow text columns (Python's lists of cells are dropped here)."""
+    check_xlsx_size(path)
+    rows = xlsx_rows(path)
+    match = detect(rows)
+    return match, xlsx_columns(rows, match.row_index + 1, match.positions)
+
+
+def _take(target: RawTarget, path: Path, name: str, fp: Fingerprint, scratch: Path, run_id: str | None,
+          workbooks: ReadAhead) -> FileResult:
     if _seen_before(target, name, fp.sha256):
         return FileResult(name, "unchanged", encoding=fp.encoding)
     live = _live_version(target, name)
     try:
-        return _ingest_file(target, path, name, fp, scratch, Version(live, run_id))
+        return _ingest_file(target, path, name, fp, scratch, Version(live, run_id), workbooks)
     except Exception as e:
         if target.is_environment_error(e) or (isinstance(e, OSError) and e.errno in MACHINE_ERRNOS):
             raise
@@ -153,7 +176,7 @@ class Version:
 
 
 def _ingest_file(target: RawTarget, path: Path, name: str, fp: Fingerprint, scratch: Path,
-                 version: Version) -> FileResult:
+                 version: Version, workbooks: ReadAhead) -> FileResult:
     twin = _live_twin(target, fp.sha256)
     if twin:
         file, load_id = twin
@@ -165,9 +188,7 @@ def _ingest_file(target: RawTarget, path: Path, name: str, fp: Fingerprint, scra
                        fp, version=version)
     try:
         if file_kind(path, fp.head) == "xlsx":
-            check_xlsx_size(path)
-            rows = xlsx_rows(path)
-            match = detect(rows)
+            match, table = workbooks.read(path)
             source = None
         else:
             if fp.encoding == "gb18030":
@@ -188,7 +209,7 @@ def _ingest_file(target: RawTarget, path: Path, name: str, fp: Fingerprint, scra
 
     try:   # staged outside the transaction, so that the temp table's rowid is the file order
         if source is None:
-            target.staging.register("_incoming", xlsx_columns(rows, match.row_index + 1, match.positions))
+            target.staging.register("_incoming", table)
             staged = Staged(csv=False, row_number="_row_number")
         else:
             staged = _stage_csv(target.staging, source, match, len(head_rows[match.row_index]), scratch)

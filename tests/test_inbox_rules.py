@@ -171,7 +171,7 @@ def test_an_error_in_one_file_becomes_its_ledger_row_and_the_others_load(inbox, 
             raise RuntimeError("calamine could not\ncope")
         return real(path)
 
-    monkeypatch.setattr(load, "xlsx_rows", broken)
+    monkeypatch.setattr(load, "xlsx_rows", broken)   # read in the read-ahead thread: its error still rejects only b.xlsx
     for name in ("a.xlsx", "b.xlsx", "c.xlsx"):
         (inbox / name).write_bytes(hf.xlsx_bytes([hf.ACTIVITIES_HEADER, *hf.activities_rows(2, tag=name)]))
     got = ingest(con, inbox)
@@ -180,6 +180,36 @@ def test_an_error_in_one_file_becomes_its_ledger_row_and_the_others_load(inbox, 
     assert_one_line(got["b.xlsx"].reason, "RuntimeError", "calamine could not cope")
     assert rows(con, "select file, status from raw.ingested_files order by load_id") == [
         ("a.xlsx", "loaded"), ("b.xlsx", "rejected"), ("c.xlsx", "loaded")]
+
+
+def test_the_next_workbook_is_read_in_a_thread_while_the_files_before_it_load(inbox, con, monkeypatch):
+    """Read-ahead (ingest/read_ahead.py): each workbook not seen before is read off the main thread,
+    in file order, one ahead of the batch; one that turns out a duplicate is read but never loaded."""
+    import threading
+
+    import ingest.load as load
+
+    real, reads = load.xlsx_rows, []
+
+    def recorded(path):
+        reads.append((path.name, threading.current_thread() is threading.main_thread()))
+        return real(path)
+
+    monkeypatch.setattr(load, "xlsx_rows", recorded)
+    a = hf.xlsx_bytes([hf.ACTIVITIES_HEADER, *hf.activities_rows(2, tag="a")])
+    (inbox / "a.xlsx").write_bytes(a)
+    (inbox / "b.csv").write_text(hf.csv_text([hf.ACTIVITIES_HEADER, *hf.activities_rows(3, tag="b")]), encoding="utf-8")
+    (inbox / "c.xlsx").write_bytes(a)       # the same bytes as a.xlsx: a duplicate
+    (inbox / "d.xlsx").write_bytes(hf.xlsx_bytes([hf.ACTIVITIES_HEADER, *hf.activities_rows(4, tag="d")]))
+    got = ingest(con, inbox)
+    assert [(r.file, r.status, r.rows) for r in got.values()] == [
+        ("a.xlsx", "loaded", 2), ("b.csv", "loaded", 3), ("c.xlsx", "duplicate", 0), ("d.xlsx", "loaded", 4)]
+    assert reads[0] == ("a.xlsx", False) and reads[-1] == ("d.xlsx", False)
+    assert [name for name, _ in reads] in (["a.xlsx", "c.xlsx", "d.xlsx"], ["a.xlsx", "d.xlsx"])
+    assert rows(con, "select _file, count(*) from raw.activities group by all order by 1") == [
+        ("a.xlsx", 2), ("b.csv", 3), ("d.xlsx", 4)]
+    reads.clear()
+    assert {r.status for r in ingest(con, inbox).values()} == {"unchanged"} and reads == []
 
 
 def test_the_ledger_records_the_run_that_ingested_each_file(inbox, con):

@@ -119,15 +119,15 @@ def build(context: AssetExecutionContext, config: BuildConfig, dbt: InProcessDbt
                     or not built_alike(last, config.dbt_vars, Path(warehouse.dbt_project_dir)))
     # The run's target reaches dbt's profile (profiles.yml) as vars of this invocation; they and the
     # target folder are the same from run to run, so dbt re-parses only what changed. Unit tests
-    # test the SQL, not the data: they passed when this project last built, so an incremental run
-    # of the same project skips them.
+    # test the SQL on fixed rows, not the station's data: CI runs them (tests/test_dbt_unit_tests.py),
+    # runs never do, as dbt advises.
     # Chosen periods reach the per-period models as a var of the invocation, not of the build's
     # record: they say what to rebuild, not how (macros/changed_clients.sql).
     if periods:
         say(f"dbt: rebuilding {len(periods)} period{'s' if len(periods) > 1 else ''}, "
             f"{periods[0]}{f' to {periods[-1]}' if len(periods) > 1 else ''}", context)
     project_args = _project_args(warehouse, config.dbt_vars, periods)
-    build_args = ["--full-refresh"] if full_refresh else ["--exclude-resource-type", "unit_test"]
+    build_args = ["--exclude-resource-type", "unit_test", *(["--full-refresh"] if full_refresh else [])]
     n_nodes, n_built = len(context.selected_asset_keys), 0    # models and seeds; tests are checks
 
     def built(key: AssetKey) -> None:
