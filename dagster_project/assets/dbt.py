@@ -56,6 +56,7 @@ ENRICHED = "source:enrichment+"
 FACTS = AssetKey(["marts", "fct_client_period"])
 ORDER = {key: n for n, key in enumerate(PERIODS.get_partition_keys())}   # "all" last
 PARSING_AHEAD = "dbt: parsing the project in the background, beside ingest"
+STAGE_1 = "dbt build"
 
 
 # No `project=` here: the dbt resource's project_dir decides where dbt runs (tests point it at a copy).
@@ -67,7 +68,7 @@ def warehouse_models(context: AssetExecutionContext, config: BuildConfig, dbt: I
     except what reads an enrichment table; on the run's copy of the working file; a failed build
     leaves the working file as it was. Staging is incremental (only the rows of new loads);
     `full_refresh` rebuilds it from raw."""
-    yield from build(context, config, dbt, warehouse, "dbt build")
+    yield from build(context, config, dbt, warehouse, STAGE_1)
     later = [*(AssetKey([SCHEMA, table]) for table in ENRICHMENTS), *mart_models.keys]
     warehouse.commit_unless_later(context, later)   # a re-run of some models from the UI keeps its build
 
@@ -126,6 +127,10 @@ def build(context: AssetExecutionContext, config: BuildConfig, dbt: InProcessDbt
     if periods:
         say(f"dbt: rebuilding {len(periods)} period{'s' if len(periods) > 1 else ''}, "
             f"{periods[0]}{f' to {periods[-1]}' if len(periods) > 1 else ''}", context)
+    if full_refresh and name == STAGE_1:    # the outlook then fits every year, after this stage
+        from enrichment.outlook import preload   # numpy and pyarrow: not for loading the Definitions
+
+        preload()
     project_args = _project_args(warehouse, config.dbt_vars, periods)
     build_args = ["--exclude-resource-type", "unit_test", *(["--full-refresh"] if full_refresh else [])]
     n_nodes, n_built = len(context.selected_asset_keys), 0    # models and seeds; tests are checks
