@@ -89,7 +89,7 @@ def design(frame) -> np.ndarray:
 
 
 def preload() -> None:
-    """Import what a fit needs (scikit-learn, 1.5-2 s) in a background thread. A first build calls this
+    """Import what a fit needs (scikit-learn, 1-2 s) in a background thread. A first build calls this
     as dbt's first stage starts, which fits every year after it: dbt's work is mostly DuckDB's and
     leaves the interpreter free, and the fits then find scikit-learn imported (an import still going
     is waited for by Python's own import lock)."""
