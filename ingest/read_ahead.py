@@ -2,11 +2,11 @@
 
 calamine parses an XLSX sheet without holding the interpreter (measured: a Python loop beside it runs
 at full speed), and DuckDB loads a CSV without it too: so while one file loads, a background thread
-reads the next workbook that the batch will need. One workbook ahead at most, because a workbook
-read ahead is held in memory until its turn (ingest/xlsx_limits.py). What it reads is a pure function of the
-file's bytes, so taking it early changes no result: an error it raised is raised where the file is
-read, as if read there, and a file that turns out not to be read (a duplicate, a rejected kind) is
-dropped."""
+reads the next workbook that the batch will need. One workbook ahead at most, because a workbook read
+ahead is held in memory until its turn (ingest/xlsx_limits.py). What it reads is a pure function of
+the file's bytes, so taking it early changes no result: an error it raised is raised where the file
+is read, as if read there, and a file that turns out not to be read (a duplicate, a rejected kind)
+is dropped."""
 from __future__ import annotations
 
 from concurrent.futures import Future, ThreadPoolExecutor
