@@ -45,10 +45,8 @@ def compute(con: duckdb.DuckDBPyConnection) -> NamePairs:
     started = time.perf_counter()
     names = [name for name, in con.execute("select match_name from intermediate.int_organisations_resolved").fetchall()]
     terms, _ = station_terms(con)
-    distinct = sorted(set(filter(None, names)))
-    left, right = _candidate_pairs(distinct)
-    pairs = _scored(distinct, left, right, Segmenter(terms))
-    return NamePairs(pairs, len(names), len(left), time.perf_counter() - started)
+    pairs, n_compared = _pairs(names, Segmenter(terms))
+    return NamePairs(pairs, len(names), n_compared, time.perf_counter() - started)
 
 
 def describe(result: NamePairs) -> dict[str, int | float]:
@@ -61,9 +59,14 @@ def similar_name_pairs(names: Iterable[str | None], segmenter: Segmenter | None 
     the better of rapidfuzz's ratio over the characters (a trade word dropped: 北京华科恒达科技 ~
     北京华科恒达, 86) and its token_sort_ratio over jieba's words (a city moved or put in brackets:
     常州绿源奥特生物 ~ 绿源奥特生物常州, 100)."""
+    return _pairs(names, segmenter or Segmenter())[0]
+
+
+def _pairs(names: Iterable[str | None], segmenter: Segmenter) -> tuple[pa.Table, int]:
+    """The pairs at or above FLOOR among the distinct names, and how many pairs were compared."""
     distinct = sorted({name for name in names if name})
     left, right = _candidate_pairs(distinct)
-    return _scored(distinct, left, right, segmenter or Segmenter())
+    return _scored(distinct, left, right, segmenter), len(left)
 
 
 def _scored(names: list[str], left: np.ndarray, right: np.ndarray, segmenter: Segmenter) -> pa.Table:

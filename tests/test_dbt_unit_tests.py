@@ -7,8 +7,8 @@ import json
 
 import yaml
 
+from dagster_project.resources import build_resources
 from warehouse.dbt_project import DBT_PROJECT_DIR, invoke_dbt
-from warehouse.files import dbt_target_path
 
 from .conftest import SERVER_CASE_SLOW, copy_station
 
@@ -37,7 +37,5 @@ def test_every_unit_test_passes_and_a_run_runs_none(built_on_target, tmp_path):
     assert {str(r.status) for r in result.result} == {"pass"}
 
     # the station's first build (a full build, every model from raw) ran dbt's data tests but no unit test
-    suffix = "-postgres" if settings.target == "postgres" else ""
-    log = dbt_target_path(built_on_target.warehouse)
-    log = (log.with_name(log.name + suffix) / "dbt.log").read_text(encoding="utf-8")
+    log = (build_resources(built_on_target)["warehouse"].dbt_target_path / "dbt.log").read_text(encoding="utf-8")
     assert " PASS not_null_" in log and "START unit_test" not in log
