@@ -79,8 +79,11 @@ def test_runs_rebuild_what_changed(built_on_target, tmp_path):
     marked, forged = [client for (client,) in query(
         settings, "select distinct client_id from marts.fct_client_period order by client_id limit 2")]
     execute(settings, "update marts.fct_client_period set commission_fees = -1 where client_id = ?", marked)
-    execute(settings, "update marts.fct_client_period set commission_fees = -1, _inputs_hash = 'forged' "
+    execute(settings, "update marts.fct_client_period set commission_fees = -1, _inputs_hash = 0 "
                       "where client_id = ?", forged)
+    # Client descriptions rebuild only the clients whose commission rows changed (_rows_hash,
+    # macros/changed_clients.sql): a mark on every description stays on the clients no new row concerns.
+    execute(settings, "update intermediate.int_clients_described set latest_searcher = 'marked'")
     assert plan(settings).new_files == ["2011_commissions.csv"]
     assert what_to_rebuild(plan(settings), None)[0] is None                      # every model, incrementally
     outcome = run_warehouse(settings)
@@ -103,6 +106,10 @@ def test_runs_rebuild_what_changed(built_on_target, tmp_path):
         where display_name = '新来的科技有限公司' order by grain, period_key""")
     assert new_client_rows == [("five_year", "2006-2010", 1), ("five_year", "2011-2015", 2),   # CX2009-002's
                                ("quarter", "2009Q1", 1), ("quarter", "2011Q1", 2), ("year", "2009", 1), ("year", "2011", 2)]
+    assert query(settings, "select display_name from intermediate.int_clients_described "
+                           "where latest_searcher is distinct from 'marked' order by 1") \
+        == [("北京华科新材料股份有限公司",), ("华北理工大学",), ("新来的科技有限公司",)]
+    # (CX2008-001's client; CX2009-003's, whose row the mark above changed: the hash is of whole rows; N1's, N2's)
     fees = dict(query(settings, "select client_id, min(commission_fees) from marts.fct_client_period "
                                 "where client_id in (?, ?) group by client_id", marked, forged))
     assert fees[marked] == -1 and fees[forged] >= 0       # kept as built, and rebuilt from its inputs

@@ -40,14 +40,14 @@ def comparable(value):
     return value
 
 
-# Lineage of the incremental facts: the md5 of a client's inputs as text, which each engine spells its
+# Lineage of the incremental facts: a hash of a client's inputs as text, which each engine hashes and spells its
 # own way (1000.0 and 1000); each target compares it with its own, never with the other's.
 ENGINE_SPELLED = {"_inputs_hash"}
 
 
 def marts_of_duckdb(con) -> dict[str, tuple[list[str], Counter]]:
-    tables = [t for (t,) in rows(con, "select table_name from duckdb_tables() where database_name = current_database() "
-                                      "and schema_name = 'marts' order by table_name")]
+    tables = [t for (t,) in rows(con, "select table_name from information_schema.tables where table_catalog = "
+                                      "current_database() and table_schema = 'marts' order by table_name")]   # views too
     marts = {}
     for table in tables:
         columns = [c for (c,) in rows(con, "select column_name from duckdb_columns() where database_name = "

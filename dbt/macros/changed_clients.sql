@@ -21,6 +21,26 @@
 {%- endmacro %}
 
 
+{# A model of one row per client computed from that client's rows of one model alone
+   (int_clients_described, from its commissions) is incremental by client without a fingerprint
+   model: each row keeps the row_set_hash of the client rows it was built from (_rows_hash). The
+   pre-hook deletes the clients whose rows' hash changed or who are gone; the model then builds the
+   clients it no longer holds (not_built). Chosen periods change nothing here. #}
+{% macro drop_clients_with_changed_rows(client_rows) -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }} as built
+    where not exists (
+        select 1 from (
+            select client_id, {{ row_set_hash('client_rows') }} as rows_hash
+            from {{ client_rows }} as client_rows
+            group by client_id
+        ) as source
+        where source.client_id = built.client_id and source.rows_hash = built._rows_hash
+    )
+    {%- endif -%}
+{%- endmacro %}
+
+
 {# The condition, for the import CTE of a per-client input: only the clients this model lacks
    (every client when chosen periods are rebuilt; rows_to_build keeps theirs). #}
 {% macro clients_to_build(client_column) -%}

@@ -44,6 +44,13 @@
     end
 {%- endmacro %}
 
+{# An aggregate: a fingerprint of a multiset of values, the sum of each one's 64-bit hash (no sort,
+   no string built, unlike an md5 of a listagg). A value is a text or a whole row (the alias of the
+   table or CTE it comes from). #}
+{% macro row_set_hash(value) %}{{ return(adapter.dispatch('row_set_hash')(value)) }}{% endmacro %}
+{% macro duckdb__row_set_hash(value) %}sum(hash({{ value }})){% endmacro %}
+{% macro default__row_set_hash(value) %}sum(hashtextextended(cast({{ value }} as text), 0)){% endmacro %}
+
 {# A text cell split on a separator pattern into a list of trimmed, non-empty items; null stays null. #}
 {% macro split_trimmed(text, separators) %}{{ return(adapter.dispatch('split_trimmed')(text, separators)) }}{% endmacro %}
 {% macro duckdb__split_trimmed(text, separators) -%}

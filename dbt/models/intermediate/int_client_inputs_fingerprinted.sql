@@ -47,7 +47,7 @@ input_rows as (
 final as (
     select
         client_id,
-        {{ dbt.hash(dbt.listagg('input_row', "'|'", 'order by input_row')) }} as inputs_hash
+        {{ row_set_hash('input_row') }} as inputs_hash
     from input_rows
     group by client_id
 )

@@ -1,12 +1,23 @@
 {# SPEC §3: each client's attributes from its commissions — the most frequent non-empty value,
    the latest on ties — plus its first and last commission and latest searcher. The profile's
-   values, where the commissions have none, are added by dim_client and per period. #}
+   values, where the commissions have none, are added by dim_client and per period. Incremental by
+   client: a run describes again only the clients whose commission rows changed
+   (macros/changed_clients.sql). #}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook=["{{ drop_clients_with_changed_rows(ref('int_commissions_identified')) }}",
+              "{{ refresh_statistics() if is_incremental() }}", "{{ without_nested_loops() }}"],
+) }}
 {%- set attributes = ['org_name', 'nature', 'enterprise_type', 'park', 'industry', 'contact_name',
                       'username', 'email', 'phone', 'address', 'postcode'] -%}
 with
 
 commissions as (
     select * from {{ ref('int_commissions_identified') }}
+    {%- if is_incremental() %}
+    where {{ not_built('client_id') }}
+    {%- endif %}
 ),
 
 {% for attribute in attributes %}
@@ -39,7 +50,8 @@ spans as (
         min(client_match_name) as client_match_name,
         min(commission_date) as first_commission_date,
         max(commission_date) as last_commission_date,
-        count(*) filter (where is_counted) as n_commissions
+        count(*) filter (where is_counted) as n_commissions,
+        {{ row_set_hash('commissions') }} as _rows_hash
     from commissions
     group by client_id
 ),
@@ -55,7 +67,8 @@ final as (
         latest.latest_searcher,
         spans.first_commission_date,
         spans.last_commission_date,
-        spans.n_commissions
+        spans.n_commissions,
+        spans._rows_hash
     from spans
     {%- for attribute in attributes %}
     left join {{ attribute }}_ranked
