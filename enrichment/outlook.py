@@ -32,6 +32,7 @@ import pyarrow.compute as pc
 from warehouse.reads import has_table
 
 FEATURES = "marts.mart_outlook_features"
+LINEAGE = ("_inputs_hash",)   # what the features' rows were built from, not features
 TIERS = ("key", "potential_key", "general", "none")
 RATED = ("csat", "mean_recognition", "mean_cooperation")     # null without a rating: the mean, and a flag
 NUMERIC = ("loyalty_points", "loyalty_change", "rd_points", "n_dissatisfied", "n_commissions",
@@ -102,7 +103,7 @@ def preload() -> None:
 def compute(con) -> Outlook:
     from threadpoolctl import threadpool_limits
 
-    frame = con.execute(f"select * from {FEATURES} order by year, client_id").df()
+    frame = con.execute(f"select * exclude ({', '.join(LINEAGE)}) from {FEATURES} order by year, client_id").df()
     # One BLAS/OpenMP thread: these fits have 20 features, and threaded BLAS spin-waits on threads
     # the machine cannot schedule (on the server under 20 BI readers, load 27: over 8 minutes in one
     # matrix product, where a single thread takes seconds)

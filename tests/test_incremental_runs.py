@@ -84,6 +84,9 @@ def test_runs_rebuild_what_changed(built_on_target, tmp_path):
     # Client descriptions rebuild only the clients whose commission rows changed (_rows_hash,
     # macros/changed_clients.sql): a mark on every description stays on the clients no new row concerns.
     execute(settings, "update intermediate.int_clients_described set latest_searcher = 'marked'")
+    # The outlook's features rebuild by client and by year (macros/outlook_changes.sql): this load takes
+    # the data from 2009Q1 to 2011Q1, so 2009 and 2010 close and 2008's labels become known.
+    execute(settings, "update marts.mart_outlook_features set n_dissatisfied = -1")
     assert plan(settings).new_files == ["2011_commissions.csv"]
     assert what_to_rebuild(plan(settings), None)[0] is None                      # every model, incrementally
     outcome = run_warehouse(settings)
@@ -110,6 +113,10 @@ def test_runs_rebuild_what_changed(built_on_target, tmp_path):
                            "where latest_searcher is distinct from 'marked' order by 1") \
         == [("北京华科新材料股份有限公司",), ("华北理工大学",), ("新来的科技有限公司",)]
     # (CX2008-001's client; CX2009-003's, whose row the mark above changed: the hash is of whole rows; N1's, N2's)
+    # every year's rows, 2008's of 中国科学院 化学研究所 too, whose inputs did not change
+    assert query(settings, "select year, count(*), count(*) filter (where n_dissatisfied = -1), "
+                           "bool_and(is_next_year_closed) from marts.mart_outlook_features group by year order by year") \
+        == [(2008, 3, 0, True), (2009, 4, 0, True), (2010, 4, 0, False)]
     fees = dict(query(settings, "select client_id, min(commission_fees) from marts.fct_client_period "
                                 "where client_id in (?, ?) group by client_id", marked, forged))
     assert fees[marked] == -1 and fees[forged] >= 0       # kept as built, and rebuilt from its inputs
@@ -161,7 +168,10 @@ def test_the_action_plan_rebuilds_a_clients_lists_from_its_first_changed_quarter
     # 1. A product push to 甲 on 2010-05-20 completes the pushes of 2010Q1 (late) and 2010Q2, and a
     #    commission on 2010-07-05 takes the data into 2010Q3: 2010Q1's list is kept as built, 2010Q2's
     #    rebuilt from the activity's date, 2010Q3's built (its festival, 2010-09-22, is overdue by its end).
+    #    The survey targets (macros/survey_changes.sql) rebuild 甲's, whose commissions changed, and build
+    #    2010Q3's; the others' are kept.
     execute(settings, "update marts.mart_action_plan_listed set action_zh = 'marked'")
+    execute(settings, "update marts.mart_survey_targets set reason = 'marked'")
     commission = SMALL_STATION["commissions.csv"][1]
     activity_header = ["日期", "委托单位", "活动类型", "负责人", "备注"]
     write_csvs(settings.inbox, {
@@ -177,6 +187,13 @@ def test_the_action_plan_rebuilds_a_clients_lists_from_its_first_changed_quarter
         ("2010Q3", "2010Q1", "spring_festival_greeting", "overdue", False),
         ("2010Q3", "2010Q3", "mid_autumn_greeting", "overdue", False),
         ("2010Q3", "2010Q3", "product_push", "open", False)]
+    # every completed commission lacks feedback; 甲 (potential_key in 2009) is not surveyed in 2010
+    assert {(name, quarter): marked for name, quarter, marked in query(
+        settings, "select display_name, period_key, reason = 'marked' from marts.mart_survey_targets")} == {
+        ("北京甲科技有限公司", "2009Q1"): False, ("北京甲科技有限公司", "2009Q2"): False,
+        ("北京甲科技有限公司", "2010Q1"): False, ("北京甲科技有限公司", "2010Q2"): False,
+        ("北京甲科技有限公司", "2010Q3"): False, ("上海乙生物股份有限公司", "2010Q1"): True,
+        ("丙大学", "2010Q2"): True, ("广州丁环保有限公司", "2010Q2"): True}
 
     # 2. 甲's 2009 tier forged in the record of the last build (mart_client_years_tracked): the next run
     #    (an activity of 丙大学, which has no lists) finds the year changed and rebuilds 甲's lists from

@@ -41,6 +41,60 @@
 {%- endmacro %}
 
 
+{# A mart over several of a client's inputs (the outlook's features, the survey targets) keeps on each
+   row one hash of them all (_inputs_hash): per client, the hash of the named inputs' fingerprints,
+   fingerprint: int_client_inputs_fingerprinted (commissions counted, attributes, profiles, patents:
+   its tiers and points); commissions: every commission row (int_clients_described); feedback and
+   surveys: their rows. The clients are those with commissions. #}
+{% macro client_input_hashes(inputs) -%}
+    (
+        select
+            clients.client_id,
+            {{ hash_of_values(['fingerprints.inputs_hash' if 'fingerprint' in inputs else none,
+                               'clients._rows_hash' if 'commissions' in inputs else none,
+                               'feedback.rows_hash' if 'feedback' in inputs else none,
+                               'surveys.rows_hash' if 'surveys' in inputs else none] | reject('none') | list) }}
+                as inputs_hash
+        from {{ ref('int_clients_described') }} as clients
+        {%- if 'fingerprint' in inputs %}
+        left join {{ ref('int_client_inputs_fingerprinted') }} as fingerprints on clients.client_id = fingerprints.client_id
+        {%- endif %}
+        {%- for family, model in [('feedback', 'int_feedback_dated'), ('surveys', 'int_surveys_identified')]
+            if family in inputs %}
+        left join (
+            select client_id, {{ row_set_hash('family_rows') }} as rows_hash
+            from {{ ref(model) }} as family_rows
+            where client_id is not null
+            group by client_id
+        ) as {{ family }} on clients.client_id = {{ family }}.client_id
+        {%- endfor %}
+    )
+{%- endmacro %}
+
+
+{% macro drop_rows_of_clients_with_changed_inputs(inputs) -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }} as built
+    where not exists (
+        select 1 from {{ client_input_hashes(inputs) }} as source
+        where source.client_id = built.client_id and source.inputs_hash = built._inputs_hash
+    )
+    {%- endif -%}
+{%- endmacro %}
+
+
+{# `relation`'s rows with is_held: whether this model holds rows of the row's `key` (a client, a year,
+   a quarter); none on a full build. A mart incremental by client and period lacks the rows of each
+   client and each period it holds none of. #}
+{% macro with_held_flag(relation, key) -%}
+    select candidates.*, {{ 'built.' ~ key ~ ' is not null' if is_incremental() else 'false' }} as is_held
+    from {{ relation }} as candidates
+    {%- if is_incremental() %}
+    left join (select distinct {{ key }} from {{ this }}) as built on candidates.{{ key }} = built.{{ key }}
+    {%- endif %}
+{%- endmacro %}
+
+
 {# The condition, for the import CTE of a per-client input: only the clients this model lacks
    (every client when chosen periods are rebuilt; rows_to_build keeps theirs). #}
 {% macro clients_to_build(client_column) -%}

@@ -51,6 +51,13 @@
 {% macro duckdb__row_set_hash(value) %}sum(hash({{ value }})){% endmacro %}
 {% macro default__row_set_hash(value) %}sum(hashtextextended(cast({{ value }} as text), 0)){% endmacro %}
 
+{# One hash of a few values (hashes, say), a null different from any value. #}
+{% macro hash_of_values(values) %}{{ return(adapter.dispatch('hash_of_values')(values)) }}{% endmacro %}
+{% macro duckdb__hash_of_values(values) %}hash({{ values | join(', ') }}){% endmacro %}
+{% macro default__hash_of_values(values) -%}
+    hashtextextended(concat({% for value in values %}coalesce(cast({{ value }} as text), 'null'){{ ", '~', " if not loop.last }}{% endfor %}), 0)
+{%- endmacro %}
+
 {# A text cell split on a separator pattern into a list of trimmed, non-empty items; null stays null. #}
 {% macro split_trimmed(text, separators) %}{{ return(adapter.dispatch('split_trimmed')(text, separators)) }}{% endmacro %}
 {% macro duckdb__split_trimmed(text, separators) -%}

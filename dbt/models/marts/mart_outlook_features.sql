@@ -1,12 +1,16 @@
 {# SPEC §5 outlook: what the outlook model (enrichment/outlook.py) reads, per closed year and
    client active in its last `outlook_lookback_years` years: the tier, points, satisfaction,
    recency and frequency at the end of the year, and the label, the counted commissions of the
-   next year (known once that year is closed too). A year is closed once the data reaches its Q4. #}
+   next year (known once that year is closed too). A year is closed once the data reaches its Q4.
+   Incremental by client and year (macros/outlook_changes.sql). #}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook=["{{ drop_rows_of_clients_with_changed_inputs(outlook_inputs()) }}",
+              "{{ drop_outlook_rows_of_changed_years() }}",
+              "{{ refresh_statistics() if is_incremental() }}", "{{ without_nested_loops() }}"],
+) }}
 with
-
-periods as (
-    select * from {{ ref('int_periods_spined') }} where grain = 'year'
-),
 
 commissions as (
     select * from {{ ref('int_commissions_identified') }} where is_counted
@@ -21,11 +25,11 @@ client_years as (
 ),
 
 closed_years as (
-    select
-        cast(periods.period_key as integer) as year,
-        periods.end_date
-    from periods
-    where periods.period_key || 'Q4' <= (select max(quarter_key) from commissions)
+    select * from {{ outlook_closed_years() }} as closed
+),
+
+client_hashes as (
+    select * from {{ client_input_hashes(outlook_inputs()) }} as hashes
 ),
 
 {# per client and year with counted commissions: the grain every measure below is summed from
@@ -49,6 +53,15 @@ client_years_to_date as (
     from client_years_active
 ),
 
+{# the rows to build: those of a year or a client this model holds none of #}
+closed_years_held as (
+    {{ with_held_flag('closed_years', 'year') }}
+),
+
+clients_held as (
+    {{ with_held_flag('client_hashes', 'client_id') }}
+),
+
 {# the clients active in a closed year's last `outlook_lookback_years` years: the ones scored #}
 activity as (
     select
@@ -62,10 +75,12 @@ activity as (
         cast(max(client_years_to_date.n_commissions_to_date) as bigint) as n_commissions_to_date,
         min(client_years_to_date.first_ever_commission_date) as first_commission_date,
         max(client_years_to_date.last_commission_date) as last_commission_date
-    from closed_years
+    from closed_years_held as closed_years
     inner join client_years_to_date
         on client_years_to_date.year <= closed_years.year
         and client_years_to_date.year > closed_years.year - {{ var('outlook_lookback_years') }}
+    inner join clients_held on client_years_to_date.client_id = clients_held.client_id
+    where not (closed_years.is_held and clients_held.is_held)
     group by closed_years.year, client_years_to_date.client_id
 ),
 
@@ -75,10 +90,12 @@ satisfaction as (
         feedback.client_id,
         avg(feedback.rating) as csat,
         count(*) filter (where feedback.rating = 0) as n_dissatisfied
-    from closed_years
+    from closed_years_held as closed_years
     inner join feedback
         on extract(year from feedback.feedback_date) <= closed_years.year
         and extract(year from feedback.feedback_date) > closed_years.year - {{ var('outlook_lookback_years') }}
+    inner join clients_held on feedback.client_id = clients_held.client_id
+    where not (closed_years.is_held and clients_held.is_held)
     group by closed_years.year, feedback.client_id
 ),
 
@@ -118,8 +135,10 @@ final as (
         activity.end_date - activity.first_commission_date as days_as_client,
         activity.year + 1 in (select year from closed_years) as is_next_year_closed,
         case when activity.year + 1 in (select year from closed_years)
-            then coalesce(next_year.n_commissions_next_year, 0) end as n_commissions_next_year
+            then coalesce(next_year.n_commissions_next_year, 0) end as n_commissions_next_year,
+        client_hashes.inputs_hash as _inputs_hash
     from activity
+    inner join client_hashes on activity.client_id = client_hashes.client_id
     left join client_years as this_year
         on activity.client_id = this_year.client_id
         and this_year.period_key = cast(activity.year as varchar)
