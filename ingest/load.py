@@ -85,7 +85,7 @@ def ingest_inbox(con: duckdb.DuckDBPyConnection | RawTarget, inbox: Path, *, run
         found = [(path, inbox_name(path, inbox)) for path in inbox_files(inbox)]
         looked = []
         for path, name in found:
-            looked.append(fp := _look(path, name, settle_seconds))
+            looked.append(fp := _look(target, path, name, settle_seconds))
             # a workbook not seen before will be read: the thread starts on it while the others are looked at
             if isinstance(fp, Fingerprint) and fp.encoding == "xlsx" and not _seen_before(target, name, fp.sha256):
                 workbooks.expect(path)
@@ -99,12 +99,18 @@ def ingest_inbox(con: duckdb.DuckDBPyConnection | RawTarget, inbox: Path, *, run
     return results
 
 
-def _look(path: Path, name: str, settle_seconds: float) -> Fingerprint | FileResult:
-    """The file's fingerprint, or why it waits for the next run."""
+def _look(target: RawTarget, path: Path, name: str, settle_seconds: float) -> Fingerprint | FileResult:
+    """The file's fingerprint; or that its bytes are those its name last loaded (or was rejected
+    with), hashed alone: the encoding pass takes 2.5 times as long, and a file that loads nothing
+    needs none; or why it waits for the next run. A duplicate is decided in its turn (_take): the
+    file it duplicates may be saved over earlier in the batch."""
     age = time.time() - path.lstat().st_mtime
     if 0 <= age < settle_seconds:
         return FileResult(name, "waiting", reason=f"modified {age:.0f} s ago: it loads on the next run")
     try:
+        latest = _latest_version(target, name)
+        if latest is not None and latest[1] != "duplicate" and latest[0] == _sha256(path):
+            return FileResult(name, "unchanged", encoding=latest[2])
         return fingerprint(path)
     except OSError as e:
         if e.errno in MACHINE_ERRNOS:
@@ -147,8 +153,7 @@ def new_files(con, inbox: Path, settle_seconds: float) -> tuple[list[str], list[
             waiting.append(name)
             continue
         try:
-            with path.open("rb") as f:
-                sha256 = hashlib.file_digest(f, "sha256").hexdigest()
+            sha256 = _sha256(path)
         except OSError:
             waiting.append(name)   # unreadable now: ingest says why, and tries again later
             continue
@@ -161,11 +166,22 @@ def has_ledger(con) -> bool:
     return as_target(con).has_ledger()
 
 
+def _sha256(path: Path) -> str:
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def _latest_version(target: RawTarget, name: str) -> tuple[str, str, str] | None:
+    """The sha256, status and encoding of the file's latest ledger row."""
+    latest = _rows(target, "select sha256, status, encoding from raw.ingested_files where file = ? "
+                           "order by load_id desc limit 1", name)
+    return latest[0] if latest else None
+
+
 def _seen_before(target: RawTarget, name: str, sha256: str) -> bool:
     """This file's latest version had these bytes, and what it loaded is still live."""
-    latest = _rows(target, "select sha256, status from raw.ingested_files where file = ? order by load_id desc limit 1",
-                   name)
-    return bool(latest) and latest[0][0] == sha256 and (latest[0][1] != "duplicate" or bool(_live_twin(target, sha256)))
+    latest = _latest_version(target, name)
+    return latest is not None and latest[0] == sha256 and (latest[1] != "duplicate" or bool(_live_twin(target, sha256)))
 
 
 @dataclass(frozen=True)

@@ -212,6 +212,26 @@ def test_the_next_workbook_is_read_in_a_thread_while_the_files_before_it_load(in
     assert {r.status for r in ingest(con, inbox).values()} == {"unchanged"} and reads == []
 
 
+def test_a_file_whose_bytes_its_name_last_loaded_is_only_hashed(inbox, con, monkeypatch):
+    """The encoding pass (readers.fingerprint) reads only files to load: a file whose bytes its name last
+    loaded, or was rejected with, is known by its sha256 alone; a duplicate is decided in its turn."""
+    import ingest.load as load
+
+    real, looked = load.fingerprint, []
+    monkeypatch.setattr(load, "fingerprint", lambda path: looked.append(path.name) or real(path))
+    a = hf.csv_text([hf.ACTIVITIES_HEADER, *hf.activities_rows(2, tag="a")])
+    (inbox / "a.csv").write_text(a, encoding="utf-8")
+    (inbox / "b.csv").write_text("no,family\n", encoding="utf-8")
+    (inbox / "c.csv").write_text(a, encoding="utf-8")
+    assert [r.status for r in ingest(con, inbox).values()] == ["loaded", "rejected", "duplicate"]
+    assert looked == ["a.csv", "b.csv", "c.csv"]
+    looked.clear()
+    (inbox / "d.csv").write_text(hf.csv_text([hf.ACTIVITIES_HEADER, *hf.activities_rows(1, tag="d")]), encoding="utf-8")
+    assert [(r.file, r.status) for r in ingest(con, inbox).values()] == [
+        ("a.csv", "unchanged"), ("b.csv", "unchanged"), ("c.csv", "unchanged"), ("d.csv", "loaded")]
+    assert looked == ["c.csv", "d.csv"]
+
+
 def test_the_ledger_records_the_run_that_ingested_each_file(inbox, con):
     (inbox / "a.csv").write_text(hf.csv_text([hf.ACTIVITIES_HEADER, *hf.activities_rows(1)]), encoding="utf-8")
     ingest(con, inbox, run_id="run-1")
