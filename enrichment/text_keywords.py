@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pyarrow as pa
 
-from .segmentation import Segmenter, is_keyword, station_terms
+from .segmentation import is_keyword, segmenter_for, station_terms
 
 SCHEMA = pa.schema([("text", pa.string()), ("keyword", pa.string()), ("position", pa.int32())])
 
@@ -45,7 +45,7 @@ def text_keywords(texts: Iterable[str | None], terms: Iterable[str] = (),
                   stop_words: Iterable[str] = ()) -> pa.Table:
     """One row per distinct text and keyword (its first position in the text): an empty text, or
     one in English only, has none."""
-    segmenter, stop = Segmenter(terms), set(stop_words)
+    segmenter, stop = segmenter_for(tuple(terms)), set(stop_words)
     text_col, keyword_col, position_col = [], [], []
     for text in sorted({t for t in texts if t and t.strip()}):
         seen = set()

@@ -72,3 +72,55 @@ def test_common_bigrams_make_no_block():
     pairs = similar_name_pairs([*names, "瀚海生物制品", "瀚海生物制品科技"]).to_pylist()
     assert pairs == [{"match_name": "瀚海生物制品", "other_match_name": "瀚海生物制品科技", "similarity": 86}]
     assert pairs[0]["similarity"] >= FLOOR
+
+
+def fillers(first: int, n: int) -> list[str]:
+    """n names that share 科技 and no other bigram: XY科技, two characters from U+5000 on."""
+    return [f"{chr(0x5000 + 2 * i)}{chr(0x5001 + 2 * i)}科技" for i in range(first, first + n)]
+
+
+def test_a_changed_name_list_compares_only_what_changed_with_the_same_pairs():
+    """_changed_pairs keeps the last pairs and compares the pairs with a new name and those sharing a
+    bigram whose rarity changed: the same table as comparing every pair (_pairs)."""
+    from enrichment.organisation_name_pairs import _changed_pairs, _pairs
+
+    segmenter = Segmenter()
+    # 49 names share 科技, a block (<= MAX_BLOCK): its 49·48/2 = 1176 pairs are compared, and 甲乙科技 ~
+    # 甲丙科技 (3 of 4 characters, 2·3 / 8 = 75) is a pair
+    old = sorted([*fillers(0, 47), "甲乙科技", "甲丙科技"])
+    old_pairs, n_compared = _pairs(old, segmenter)
+    assert n_compared == 1176 and ("甲丙科技", "甲乙科技") in {(p["match_name"], p["other_match_name"])
+                                                               for p in old_pairs.to_pylist()}
+    # 3 more names with 科技 make it common (52 > 50): the pair goes; of the 4 new names only 瀚海生物制品
+    # and 瀚海生物制品科技 share a rare bigram: 1 pair compared (by hand: 86, test_common_bigrams_make_no_block)
+    new = sorted([*old, *fillers(47, 2), "瀚海生物制品", "瀚海生物制品科技"])
+    pairs, n_compared = _changed_pairs(new, old, old_pairs, lambda: segmenter)
+    assert n_compared == 1
+    assert pairs.to_pylist() == [{"match_name": "瀚海生物制品", "other_match_name": "瀚海生物制品科技", "similarity": 86}]
+    assert pairs.equals(_pairs(new, segmenter)[0])
+    # names gone: 科技 is rare again (49), so its 1176 pairs are compared again and 甲乙科技 ~ 甲丙科技 is back
+    again = sorted([*old, "瀚海生物制品"])
+    pairs, n_compared = _changed_pairs(again, new, pairs, lambda: segmenter)
+    assert n_compared == 1176 and pairs.equals(old_pairs) and pairs.equals(_pairs(again, segmenter)[0])
+
+
+def test_random_changes_to_the_names_give_the_pairs_of_comparing_everything(monkeypatch):
+    """Names of a four-character alphabet, so that bigrams cross the bounds of a block (2 and, here,
+    MAX_BLOCK = 3) both ways as names come and go."""
+    import random
+
+    import enrichment.organisation_name_pairs as module
+
+    monkeypatch.setattr(module, "MAX_BLOCK", 3)
+    segmenter, rng = Segmenter(), random.Random(7)
+    alphabet = "甲乙丙丁"
+    universe = sorted({"".join(rng.choice(alphabet) for _ in range(rng.randint(3, 6))) for _ in range(400)})
+    names = sorted(rng.sample(universe, 30))
+    pairs, _ = module._pairs(names, segmenter)
+    for _ in range(12):
+        kept = [name for name in names if rng.random() > 0.15]
+        changed = sorted({*kept, *rng.sample(universe, rng.randint(0, 8))})
+        pairs, n_compared = module._changed_pairs(changed, names, pairs, lambda: segmenter)
+        full, n_every = module._pairs(changed, segmenter)
+        assert pairs.equals(full) and n_compared <= n_every
+        names = changed
