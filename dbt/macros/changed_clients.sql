@@ -21,39 +21,46 @@
 {%- endmacro %}
 
 
-{# A model of one row per client computed from that client's rows of one model alone
-   (int_clients_described, from its commissions) is incremental by client without a fingerprint
-   model: each row keeps the row_set_hash of the client rows it was built from (_rows_hash). The
-   pre-hook deletes the clients whose rows' hash changed or who are gone; the model then builds the
-   clients it no longer holds (not_built). Chosen periods change nothing here. #}
-{% macro drop_clients_with_changed_rows(client_rows) -%}
+{# Models of one row per client, or per client and period, that read several of a client's inputs
+   keep on each row a hash of what it was built from, and rebuild a client when its hash changed or
+   the client is gone (drop_clients_whose_hash_changed), then build the clients they no longer hold:
+   - int_clients_described, from the client's commission rows: _rows_hash (client_rows_hashes);
+   - the outlook's features and the survey targets, from several inputs: _inputs_hash
+     (client_input_hashes). #}
+{% macro drop_clients_whose_hash_changed(hashes, column) -%}
     {%- if is_incremental() -%}
     delete from {{ this }} as built
     where not exists (
-        select 1 from (
-            select client_id, {{ row_set_hash('client_rows') }} as rows_hash
-            from {{ client_rows }} as client_rows
-            group by client_id
-        ) as source
-        where source.client_id = built.client_id and source.rows_hash = built._rows_hash
+        select 1 from {{ hashes }} as source
+        where source.client_id = built.client_id and source.inputs_hash = built.{{ column }}
     )
     {%- endif -%}
 {%- endmacro %}
 
 
-{# A mart over several of a client's inputs (the outlook's features, the survey targets) keeps on each
-   row one hash of them all (_inputs_hash): per client, the hash of the named inputs' fingerprints,
-   fingerprint: int_client_inputs_fingerprinted (commissions counted, attributes, profiles, patents:
-   its tiers and points); commissions: every commission row (int_clients_described); feedback and
-   surveys: their rows. The clients are those with commissions. #}
+{# Per client, a hash of its whole rows of `relation` (row_set_hash): any row added, gone or changed changes it. #}
+{% macro client_rows_hashes(relation) -%}
+    (
+        select client_id, {{ row_set_hash('client_rows') }} as inputs_hash
+        from {{ relation }} as client_rows
+        where client_id is not null
+        group by client_id
+    )
+{%- endmacro %}
+
+
+{# Per client (those with commissions), one hash of the named inputs' fingerprints: fingerprint,
+   int_client_inputs_fingerprinted (commissions counted, attributes, profiles, patents: its tiers
+   and points); commissions, every commission row (int_clients_described._rows_hash); feedback and
+   surveys, their rows. #}
 {% macro client_input_hashes(inputs) -%}
     (
         select
             clients.client_id,
             {{ hash_of_values(['fingerprints.inputs_hash' if 'fingerprint' in inputs else none,
                                'clients._rows_hash' if 'commissions' in inputs else none,
-                               'feedback.rows_hash' if 'feedback' in inputs else none,
-                               'surveys.rows_hash' if 'surveys' in inputs else none] | reject('none') | list) }}
+                               'feedback.inputs_hash' if 'feedback' in inputs else none,
+                               'surveys.inputs_hash' if 'surveys' in inputs else none] | reject('none') | list) }}
                 as inputs_hash
         from {{ ref('int_clients_described') }} as clients
         {%- if 'fingerprint' in inputs %}
@@ -61,25 +68,9 @@
         {%- endif %}
         {%- for family, model in [('feedback', 'int_feedback_dated'), ('surveys', 'int_surveys_identified')]
             if family in inputs %}
-        left join (
-            select client_id, {{ row_set_hash('family_rows') }} as rows_hash
-            from {{ ref(model) }} as family_rows
-            where client_id is not null
-            group by client_id
-        ) as {{ family }} on clients.client_id = {{ family }}.client_id
+        left join {{ client_rows_hashes(ref(model)) }} as {{ family }} on clients.client_id = {{ family }}.client_id
         {%- endfor %}
     )
-{%- endmacro %}
-
-
-{% macro drop_rows_of_clients_with_changed_inputs(inputs) -%}
-    {%- if is_incremental() -%}
-    delete from {{ this }} as built
-    where not exists (
-        select 1 from {{ client_input_hashes(inputs) }} as source
-        where source.client_id = built.client_id and source.inputs_hash = built._inputs_hash
-    )
-    {%- endif -%}
 {%- endmacro %}
 
 

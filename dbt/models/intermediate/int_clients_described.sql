@@ -6,7 +6,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
-    pre_hook=["{{ drop_clients_with_changed_rows(ref('int_commissions_identified')) }}",
+    pre_hook=["{{ drop_clients_whose_hash_changed(client_rows_hashes(ref('int_commissions_identified')), '_rows_hash') }}",
               "{{ refresh_statistics() if is_incremental() }}", "{{ without_nested_loops() }}"],
 ) }}
 {%- set attributes = ['org_name', 'nature', 'enterprise_type', 'park', 'industry', 'contact_name',

@@ -6,7 +6,8 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
-    pre_hook=["{{ drop_rows_of_clients_with_changed_inputs(survey_inputs()) }}", "{{ drop_quarters_not_reached() }}",
+    pre_hook=["{{ drop_clients_whose_hash_changed(client_input_hashes(survey_inputs()), '_inputs_hash') }}",
+              "{{ drop_quarters_not_reached() }}",
               "{{ refresh_statistics() if is_incremental() }}", "{{ without_nested_loops() }}"],
 ) }}
 with
