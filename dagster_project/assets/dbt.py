@@ -11,6 +11,7 @@ from dagster_dbt import DagsterDbtTranslator, dbt_assets
 from pydantic import Field
 
 from enrichment import ENRICHMENTS, SCHEMA
+from enrichment.segmentation import segmenter_for
 from warehouse.build_state import built_alike
 from warehouse.catalog import described_columns
 from warehouse.reads import five_year_tiers
@@ -79,6 +80,7 @@ def mart_models(context: AssetExecutionContext, config: BuildConfig, dbt: InProc
                 warehouse: WarehouseResource):
     """`dbt build`, stage 2: the models that read the enrichment tables (and what follows them),
     with their tests, on the same copy with the same vars and full-refresh decision as stage 1."""
+    segmenter_for.cache_clear()   # the enrichments' jieba dictionary (~80 MB): a 1 M first build peaks in this stage
     yield from build(context, config, dbt, warehouse, "dbt build, on the enrichment")
     warehouse.commit_unless_later(context)
 
