@@ -70,7 +70,8 @@ def compute(con: duckdb.DuckDBPyConnection) -> NamePairs:
     else:
         pairs, n_compared = _changed_pairs(names, *last, lambda: segmenter_for(tuple(terms)))
         notes = [f"{n_compared:,} pairs compared, the others kept from the last build"]
-    inputs = pa.table({"match_name": pa.array(names, pa.string()), "method": pa.array([method] * len(names), pa.string())})
+    inputs = pa.table({"match_name": pa.array(names, pa.string()),
+                       "method": pa.array([method] * len(names), pa.string())})
     return NamePairs(pairs, inputs, n_compared, time.perf_counter() - started, notes)
 
 
