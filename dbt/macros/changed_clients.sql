@@ -6,15 +6,18 @@
 
    A run of chosen periods (var `periods`: the Dagster partitions of a re-run or a backfill, or
    `chaxin run --periods`) also deletes and rebuilds those periods, and the periods that follow
-   them (their transition reads the previous period's tier), for every client. #}
-{% macro drop_changed_clients(built_from, hash_column) -%}
+   them (their transition reads the previous period's tier), for every client.
+
+   The models by client that are not per period (below) use the same pre-hook with per_period false
+   and their own hash column. #}
+{% macro drop_changed_clients(built_from, hash_column, built_column='_inputs_hash', per_period=true) -%}
     {%- if is_incremental() -%}
     delete from {{ this }} as built
     where not exists (
         select 1 from {{ built_from }} as source
-        where source.client_id = built.client_id and source.{{ hash_column }} = built._inputs_hash
+        where source.client_id = built.client_id and source.{{ hash_column }} = built.{{ built_column }}
     )
-    {%- if var('periods', []) %}
+    {%- if per_period and var('periods', []) %}
     or period_key in {{ rebuilt_periods() }}
     {%- endif -%}
     {%- endif -%}
@@ -23,19 +26,11 @@
 
 {# Models of one row per client, or per client and period, that read several of a client's inputs
    keep on each row a hash of what it was built from, and rebuild a client when its hash changed or
-   the client is gone (drop_clients_whose_hash_changed), then build the clients they no longer hold:
+   the client is gone (drop_changed_clients, per_period false), then build the clients they no
+   longer hold:
    - int_clients_described, from the client's commission rows: _rows_hash (client_rows_hashes);
    - the outlook's features and the survey targets, from several inputs: _inputs_hash
      (client_input_hashes). #}
-{% macro drop_clients_whose_hash_changed(hashes, column) -%}
-    {%- if is_incremental() -%}
-    delete from {{ this }} as built
-    where not exists (
-        select 1 from {{ hashes }} as source
-        where source.client_id = built.client_id and source.inputs_hash = built.{{ column }}
-    )
-    {%- endif -%}
-{%- endmacro %}
 
 
 {# Per client, a hash of its whole rows of `relation` (row_set_hash): any row added, gone or changed changes it. #}

@@ -6,7 +6,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
-    pre_hook=["{{ drop_clients_whose_hash_changed(client_rows_hashes(ref('int_commissions_identified')), '_rows_hash') }}",
+    pre_hook=["{{ drop_changed_clients(client_rows_hashes(ref('int_commissions_identified')), 'inputs_hash', '_rows_hash', per_period=false) }}",
               "{{ refresh_statistics() if is_incremental() }}", "{{ without_nested_loops() }}"],
 ) }}
 {%- set attributes = ['org_name', 'nature', 'enterprise_type', 'park', 'industry', 'contact_name',

@@ -6,7 +6,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
-    pre_hook=["{{ drop_clients_whose_hash_changed(client_input_hashes(outlook_inputs()), '_inputs_hash') }}",
+    pre_hook=["{{ drop_changed_clients(client_input_hashes(outlook_inputs()), 'inputs_hash', per_period=false) }}",
               "{{ drop_outlook_rows_of_changed_years() }}",
               "{{ refresh_statistics() if is_incremental() }}", "{{ without_nested_loops() }}"],
 ) }}

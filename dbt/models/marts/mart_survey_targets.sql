@@ -6,7 +6,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
-    pre_hook=["{{ drop_clients_whose_hash_changed(client_input_hashes(survey_inputs()), '_inputs_hash') }}",
+    pre_hook=["{{ drop_changed_clients(client_input_hashes(survey_inputs()), 'inputs_hash', per_period=false) }}",
               "{{ drop_quarters_not_reached() }}",
               "{{ refresh_statistics() if is_incremental() }}", "{{ without_nested_loops() }}"],
 ) }}
