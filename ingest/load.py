@@ -29,7 +29,7 @@ from .encodings import check_gb18030
 from .headers import HEADER_SEARCH_ROWS, FamilyNotRecognised, HeaderMatch, detect
 from .raw_target import RawTarget, as_target
 from .read_ahead import ReadAhead
-from .readers import Fingerprint, csv_head, fingerprint, transcode_to_utf8, xlsx_columns, xlsx_rows
+from .readers import Fingerprint, csv_head, fingerprint, transcode_to_utf8, xlsx_columns, xlsx_head, xlsx_sheet
 from .signatures import UnreadableFile, file_kind
 from .xlsx_limits import check_xlsx_size
 
@@ -119,11 +119,11 @@ def _look(target: RawTarget, path: Path, name: str, settle_seconds: float) -> Fi
 
 
 def _read_workbook(path: Path) -> tuple[HeaderMatch, pa.Table]:
-    """An XLSX file's family and its rows as Arrow text columns (Python's lists of cells are dropped here)."""
+    """An XLSX file's family and its rows as Arrow text columns."""
     check_xlsx_size(path)
-    rows = xlsx_rows(path)
-    match = detect(rows)
-    return match, xlsx_columns(rows, match.row_index + 1, match.positions)
+    sheet = xlsx_sheet(path)
+    match = detect(xlsx_head(sheet, HEADER_SEARCH_ROWS))
+    return match, xlsx_columns(sheet, match.row_index + 1, match.positions)
 
 
 def _take(target: RawTarget, path: Path, name: str, fp: Fingerprint, scratch: Path, run_id: str | None,

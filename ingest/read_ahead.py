@@ -1,12 +1,14 @@
-"""Reading the next workbook while the files before it load.
+"""Reading the next workbooks while the files before them load.
 
-calamine parses an XLSX sheet without holding the interpreter (measured: a Python loop beside it runs
+fastexcel parses an XLSX sheet without holding the interpreter (measured: a Python loop beside it runs
 at full speed), and DuckDB loads a CSV without it too: so while one file loads, a background thread
-reads the next workbook that the batch will need. One workbook ahead at most, because a workbook read
-ahead is held in memory until its turn (ingest/xlsx_limits.py). What it reads is a pure function of
-the file's bytes, so taking it early changes no result: an error it raised is raised where the file
-is read, as if read there, and a file that turns out not to be read (a duplicate, a rejected kind)
-is dropped."""
+reads the next workbooks that the batch will need, one after the other. Two ahead at most, because a
+workbook read ahead is held in memory until its turn (its Arrow columns: at 1 M commissions the
+233 k-row sheet is about 200 MiB; ingest/xlsx_limits.py bounds a sheet). Two, so that a small
+workbook's turn does not hold back the read of a big one behind it. What it reads is a pure function
+of the file's bytes, so taking it early changes no result: an error it raised is raised where the
+file is read, as if read there, and a file that turns out not to be read (a duplicate, a rejected
+kind) is dropped."""
 from __future__ import annotations
 
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Callable, Generic, TypeVar
 
 T = TypeVar("T")
+AHEAD = 2
 
 
 class ReadAhead(Generic[T]):
@@ -21,7 +24,7 @@ class ReadAhead(Generic[T]):
         self._read = read
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chaxin-read-ahead")
         self._queued: list[Path] = []            # in the order the batch takes them
-        self._ahead: dict[Path, Future] = {}     # at most one
+        self._ahead: dict[Path, Future] = {}     # at most AHEAD
 
     def expect(self, path: Path) -> None:
         """The batch will probably read path, after the files expected before it."""
@@ -59,6 +62,6 @@ class ReadAhead(Generic[T]):
         self.close()
 
     def _fill(self) -> None:
-        if not self._ahead and self._queued:
+        while len(self._ahead) < AHEAD and self._queued:
             path = self._queued.pop(0)
             self._ahead[path] = self._pool.submit(self._read, path)

@@ -7,16 +7,15 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import hashlib
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import fastexcel
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from python_calamine import CalamineWorkbook
 
 from .signatures import UnreadableFile
 
@@ -83,50 +82,39 @@ def transcode_to_utf8(path: Path, encoding: str, target: Path) -> None:
         raise UnreadableFile(f"not UTF-8 or GB18030 (byte {e.start:,} is neither): save it as CSV UTF-8") from None
 
 
-def xlsx_rows(path: Path) -> list[list[object]]:
-    """Every row of the first sheet from A1, so that list index + 1 is the spreadsheet row number."""
+def xlsx_sheet(path: Path) -> pa.RecordBatch:
+    """Every cell of the first sheet as text (null when empty), rows from the sheet's first row, so that
+    row index + 1 is the spreadsheet row number. fastexcel reads the sheet with calamine straight into
+    Arrow, without a Python object per cell (at 233 k rows x 25 columns: 3.9 s against 8.4 s for
+    python-calamine's lists and their conversion). Cells read as fastexcel writes them as text: a number
+    as its shortest decimal ('1500', '0.2'), a date-time as 'YYYY-MM-DD HH:MM:SS', TRUE as 'true'."""
     try:
-        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-    except Exception as e:  # calamine raises its own error types for every kind of broken workbook
+        return fastexcel.read_excel(str(path)).load_sheet(
+            0, header_row=None, skip_rows=0, dtypes="string", eager=True)
+    except Exception as e:  # fastexcel raises its own error types for every kind of broken workbook
         raise UnreadableFile(f"not a readable XLSX workbook ({' '.join(str(e).split())}): save it again as "
                              "XLSX or CSV UTF-8") from None
-    return sheet.to_python(skip_empty_area=False)
 
 
-def _cell_text(value: object) -> str | None:
-    """A cell as the text a person sees: native dates as ISO dates, whole numbers without '.0'."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+def xlsx_head(sheet: pa.RecordBatch, n_rows: int) -> list[list[str | None]]:
+    """The sheet's first rows as lists of cells, for header detection."""
+    return [list(row.values()) for row in sheet.slice(0, n_rows).to_pylist()]
 
 
-def xlsx_columns(rows: list[list[object]], first_data_row: int, positions: dict[str, int]) -> pa.Table:
+# a native date cell reads as a date-time at midnight: as a person sees it, its date alone (SPEC §2.8)
+DATE_AT_MIDNIGHT = r"^(\d{4}-\d{2}-\d{2}) 00:00:00$"
+
+
+def xlsx_columns(sheet: pa.RecordBatch, first_data_row: int, positions: dict[str, int]) -> pa.Table:
     """The data rows below the header as an Arrow table of text, one column per SPEC column."""
-    body = rows[first_data_row:]
-    width = max(map(len, body), default=0)
-    if min(map(len, body), default=width) < width:   # calamine's rows are as wide as the sheet's range
-        body = [r + [""] * (width - len(r)) for r in body]
-    # a 2-D array of the cells, columns as its slices: 7x faster than zip(*body), and Arrow reads an
-    # object array's column faster than a tuple
-    grid = np.empty((len(body), width), dtype=object)
-    grid[:] = body
+    body = sheet.slice(first_data_row)
     arrays = {}
     for name, pos in positions.items():
-        cells = grid[:, pos] if pos < width else ("",) * len(body)
-        try:   # the common case, a column of text cells, converts in C
-            text = pa.array(cells, pa.string())
-            arrays[name] = pc.if_else(pc.equal(text, ""), None, text)
-        except (pa.ArrowTypeError, pa.ArrowInvalid):   # dates, numbers: as a person sees them
-            arrays[name] = pa.array([_cell_text(c) for c in cells], pa.string())
-    arrays["_row_number"] = pa.array(range(first_data_row + 1, first_data_row + 1 + len(body)), pa.int64())
+        text = body.column(pos)
+        if pc.any(pc.ends_with(text, " 00:00:00")).as_py():   # the cheap test first: most columns hold no date
+            text = pc.replace_substring_regex(text, DATE_AT_MIDNIGHT, r"\1")
+        if pc.min(pc.utf8_length(text)).as_py() == 0:
+            text = pc.if_else(pc.equal(text, ""), None, text)
+        arrays[name] = text
+    arrays["_row_number"] = pa.array(np.arange(first_data_row + 1, first_data_row + 1 + body.num_rows))
     return pa.table(arrays)

@@ -164,20 +164,20 @@ def test_an_error_in_one_file_becomes_its_ledger_row_and_the_others_load(inbox, 
     """A bug reached by one file's bytes (here: the XLSX reader) must not stop the others."""
     import ingest.load as load
 
-    real = load.xlsx_rows
+    real = load.xlsx_sheet
 
     def broken(path):
         if path.name == "b.xlsx":
-            raise RuntimeError("calamine could not\ncope")
+            raise RuntimeError("fastexcel could not\ncope")
         return real(path)
 
-    monkeypatch.setattr(load, "xlsx_rows", broken)   # read in the read-ahead thread: its error still rejects only b.xlsx
+    monkeypatch.setattr(load, "xlsx_sheet", broken)   # read in the read-ahead thread: its error still rejects only b.xlsx
     for name in ("a.xlsx", "b.xlsx", "c.xlsx"):
         (inbox / name).write_bytes(hf.xlsx_bytes([hf.ACTIVITIES_HEADER, *hf.activities_rows(2, tag=name)]))
     got = ingest(con, inbox)
     assert [(r.file, r.status) for r in got.values()] == [("a.xlsx", "loaded"), ("b.xlsx", "rejected"),
                                                           ("c.xlsx", "loaded")]
-    assert_one_line(got["b.xlsx"].reason, "RuntimeError", "calamine could not cope")
+    assert_one_line(got["b.xlsx"].reason, "RuntimeError", "fastexcel could not cope")
     assert rows(con, "select file, status from raw.ingested_files order by load_id") == [
         ("a.xlsx", "loaded"), ("b.xlsx", "rejected"), ("c.xlsx", "loaded")]
 
@@ -189,13 +189,13 @@ def test_the_next_workbook_is_read_in_a_thread_while_the_files_before_it_load(in
 
     import ingest.load as load
 
-    real, reads = load.xlsx_rows, []
+    real, reads = load.xlsx_sheet, []
 
     def recorded(path):
         reads.append((path.name, threading.current_thread() is threading.main_thread()))
         return real(path)
 
-    monkeypatch.setattr(load, "xlsx_rows", recorded)
+    monkeypatch.setattr(load, "xlsx_sheet", recorded)
     a = hf.xlsx_bytes([hf.ACTIVITIES_HEADER, *hf.activities_rows(2, tag="a")])
     (inbox / "a.xlsx").write_bytes(a)
     (inbox / "b.csv").write_text(hf.csv_text([hf.ACTIVITIES_HEADER, *hf.activities_rows(3, tag="b")]), encoding="utf-8")

@@ -56,6 +56,31 @@ def test_raw_keeps_text_as_found_with_lineage(inbox, tmp_path):
     assert len(load_ids) == 4
 
 
+def test_native_cells_read_as_text_with_their_spreadsheet_row_numbers(tmp_path):
+    """Blank rows above and a blank column A: row numbers stay Excel's. A native date-time keeps its
+    time, a fraction its decimals, a whole number loses '.0', a boolean reads true."""
+    import datetime as dt
+
+    import xlsxwriter
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    book = xlsxwriter.Workbook(str(inbox / "activities.xlsx"))
+    sheet, when = book.add_worksheet(), book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    sheet.write_row(2, 1, ["日期", "委托单位", "活动类型", "负责人", "备注"])
+    sheet.write_datetime(3, 1, dt.datetime(2010, 3, 5, 13, 5), when)
+    sheet.write_row(3, 2, ["甲公司", "回访", 7.0, 0.25])
+    sheet.write_datetime(5, 1, dt.datetime(2010, 4, 1), when)
+    sheet.write_row(5, 2, ["乙公司", True, 12345678901, "  "])
+    book.close()
+    con = connect(tmp_path / "w.duckdb")
+    ingest_inbox(con, inbox, settle_seconds=0)
+    assert rows(con, """select activity_date, org_name, activity_type, staff, note, _row_number
+                        from raw.activities order by _row_number""") == [
+        ("2010-03-05 13:05:00", "甲公司", "回访", "7", "0.25", 4),
+        ("2010-04-01", "乙公司", "true", "12345678901", "  ", 6)]
+
+
 def test_a_file_of_no_family_or_two_is_rejected_naming_what_was_expected(inbox, tmp_path):
     con = connect(tmp_path / "w.duckdb")
     results = {r.file: r for r in ingest_inbox(con, inbox, settle_seconds=0)}
