@@ -103,12 +103,26 @@ def preload() -> None:
 def compute(con) -> Outlook:
     from threadpoolctl import threadpool_limits
 
-    frame = con.execute(f"select * exclude ({', '.join(LINEAGE)}) from {FEATURES} order by year, client_id").df()
+    frame = _features_frame(con.sql(f"select * exclude ({', '.join(LINEAGE)}) from {FEATURES} order by year, client_id"))
     # One BLAS/OpenMP thread: these fits have 20 features, and threaded BLAS spin-waits on threads
     # the machine cannot schedule (on the server under 20 BI readers, load 27: over 8 minutes in one
     # matrix product, where a single thread takes seconds)
     with threadpool_limits(limits=1):
         return score(frame, last_built(con))
+
+
+def _features_frame(relation):
+    """The rows as DuckDB's .df() gives them (decimals as floats, an integer column with nulls as
+    pandas' Int64), through Arrow: .df() makes a Python object of every text and decimal value, 1.9 s
+    against 0.5 s for the 1.1 M rows of features at 1 M commissions."""
+    table = relation.to_arrow_table()
+    table = table.cast(pa.schema([f.with_type(pa.float64()) if pa.types.is_decimal(f.type) else f
+                                  for f in table.schema]))
+    frame = table.to_pandas()
+    for name, column in zip(table.column_names, table.columns):
+        if pa.types.is_integer(column.type) and column.null_count:
+            frame[name] = frame[name].astype("Int64")
+    return frame
 
 
 def last_built(con) -> Outlook | None:
