@@ -258,6 +258,10 @@ def cmd_run(args) -> int:
     if plan.up_to_date and not args.full_refresh and not periods:
         console.print(plan.describe())
         return 0
+    if settings.target == "duckdb":   # the run's copy of the working file, made while Dagster imports
+        from warehouse.copy_ahead import copy_ahead
+
+        copy_ahead(settings.warehouse)
     error_console.print(plan.describe() + (" (--full-refresh)" if args.full_refresh else "")
                         + (f" (--periods {periods[0]}..{periods[1]})" if periods else ""))
     only, note = (None, None) if args.full_refresh or periods else what_to_rebuild(plan, dbt_vars, settings)

@@ -30,4 +30,4 @@ def snapshot(path: Path) -> dict[str, list[tuple]]:
 def leftovers(*folders: Path) -> list[str]:
     """Temporary and building files in the given folders (the lock file is not one)."""
     return sorted(p.name for folder in folders for p in folder.glob(".*")
-                  if p.name.endswith(("tmp", ".building", ".wal")))
+                  if p.name.endswith(("tmp", ".building", ".wal")) or ".ahead-" in p.name)

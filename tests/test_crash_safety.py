@@ -3,6 +3,7 @@ cleans up after it and completes the work, unattended; a busy or full place fail
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -145,7 +146,11 @@ def test_a_dead_runs_leftovers_are_removed_and_said_in_one_line(copied):
             settings.warehouse.with_name(".warehouse.duckdb.0f1e2d3c.building.wal"),
             settings.bi.with_name(".bi.duckdb.4242.tmp"),
             settings.reports_dir / ".actions_2010Q4.xlsx.4242.chaxin-tmp"]
-    for path in dead:
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    dead.append(settings.warehouse.with_name(f".warehouse.duckdb.ahead-{ended.pid}"))   # its copy made ahead
+    alive = settings.warehouse.with_name(f".warehouse.duckdb.ahead-{os.getpid()}")      # a live process's
+    for path in [*dead, alive]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"half-written" * 1000)
     run = LiveRun(settings)
@@ -154,6 +159,8 @@ def test_a_dead_runs_leftovers_are_removed_and_said_in_one_line(copied):
     assert len(cleaned) == 1
     for path in dead:
         assert not path.exists() and path.name in cleaned[0]
+    assert alive.exists() and alive.name not in cleaned[0]
+    alive.unlink()
     # progress a person can follow, though stderr is a pipe: each step starts and ends, with its time
     for name in ("ingest", "checks raw_expectations", "dbt build", "checks warehouse_expectations", "commit",
                  "publish the BI file", "period reports"):

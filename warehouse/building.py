@@ -15,9 +15,8 @@ import shutil
 import struct
 from pathlib import Path
 
-from .files import building_path
-
-COPY_MARGIN = 1.2          # the copy, plus room for what the run adds to it
+from .copy_ahead import take_ahead
+from .files import COPY_MARGIN, building_path
 
 
 class WarehouseUnavailable(RuntimeError):
@@ -36,6 +35,8 @@ def start_copy(working: Path) -> Path:
     if not working.exists():
         return copy
     check_not_in_use(working)
+    if take_ahead(working, copy):
+        return copy
     needed = int(working.stat().st_size * COPY_MARGIN)
     free = shutil.disk_usage(working.parent).free
     if free < needed:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 TEMP_SUFFIX = ".chaxin-tmp"
 BUILDING_SUFFIX = ".building"
+AHEAD_SUFFIX = ".ahead-"     # and the copying process's id
+COPY_MARGIN = 1.2            # a run's copy of the working file, plus room for what the run adds to it
 
 
 def building_path(working: Path) -> Path:
@@ -18,6 +20,12 @@ def building_path(working: Path) -> Path:
     after, per run). One name per warehouse, not per run: dbt's profile and vars then stay the
     same from run to run, so dbt keeps its partial parse (dbt_target_path)."""
     return working.with_name(f".{working.name}{BUILDING_SUFFIX}")
+
+
+def ahead_path(working: Path, pid: int) -> Path:
+    """The copy of the working file that process `pid` makes before it holds the writer lock
+    (copy_ahead.py)."""
+    return working.with_name(f".{working.name}{AHEAD_SUFFIX}{pid}")
 
 
 def dbt_target_path(working: Path) -> Path:
@@ -40,11 +48,25 @@ def written_atomically(target: Path):
 
 
 def leftovers(working: Path, *others: Path) -> list[Path]:
-    """What killed writers leave: building copies of the working file (and their WAL), and the
-    temporary files of atomic writes beside each of `others` (a file) or inside it (a folder)."""
+    """What killed writers leave: building copies of the working file (and their WAL), copies made
+    ahead by processes that died, and the temporary files of atomic writes beside each of `others`
+    (a file) or inside it (a folder)."""
     found = [p for p in working.parent.glob(f".{working.name}.*")
-             if p.name.endswith((BUILDING_SUFFIX, BUILDING_SUFFIX + ".wal"))]
+             if p.name.endswith((BUILDING_SUFFIX, BUILDING_SUFFIX + ".wal")) or _of_a_dead_process(p, working)]
     for other in others:   # ".tmp": what publication named its temporary file before TEMP_SUFFIX
         folder, pattern = (other, f"*{TEMP_SUFFIX}") if other.is_dir() else (other.parent, f".{other.name}.*tmp")
         found += folder.glob(pattern) if folder.is_dir() else []
     return sorted(found)
+
+
+def _of_a_dead_process(path: Path, working: Path) -> bool:
+    pid = path.name.removeprefix(f".{working.name}{AHEAD_SUFFIX}")
+    if pid == path.name or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:   # alive, another user's
+        return False
+    return False
