@@ -51,7 +51,7 @@ def suites_check(name: str, selected: list, description: str):
                         "failures": MetadataValue.json([
                             {"expectation": f.expectation, "column": f.column, "sample": [str(v) for v in f.sample]}
                             for f in failures]),
-                        "data docs": MetadataValue.path(str(docs)),
+                        **({"data docs": MetadataValue.path(str(docs))} if docs else {}),
                     },
                 )
 

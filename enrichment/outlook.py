@@ -103,7 +103,8 @@ def preload() -> None:
 def compute(con) -> Outlook:
     from threadpoolctl import threadpool_limits
 
-    frame = _features_frame(con.sql(f"select * exclude ({', '.join(LINEAGE)}) from {FEATURES} order by year, client_id"))
+    features = con.sql(f"select * exclude ({', '.join(LINEAGE)}) from {FEATURES} order by year, client_id")
+    frame = _features_frame(features)
     # One BLAS/OpenMP thread: these fits have 20 features, and threaded BLAS spin-waits on threads
     # the machine cannot schedule (on the server under 20 BI readers, load 27: over 8 minutes in one
     # matrix product, where a single thread takes seconds)

@@ -170,6 +170,20 @@ def test_reading_commands_load_neither_dagster_nor_dbt_nor_great_expectations(re
     assert ("plotly" in modules) == (argv[0] == "report")   # the charts, for the report only
 
 
+def test_an_ingest_that_finds_nothing_new_validates_no_rows_without_great_expectations(recorded, tmp_path):
+    """The raw checks of no new rows: every expectation holds on no rows, so GE (3-4 s) is not imported."""
+    root, _ = recorded
+    station = tmp_path / "station"
+    shutil.copytree(root, station)
+    done = chaxin("ingest", "--inbox", str(station / "inbox"), "--warehouse", str(station / "w.duckdb"),
+                  "--bi", str(station / "bi.duckdb"))
+    assert done.returncode == 0, done.stderr
+    assert "no new file in the inbox: nothing ingested" in done.stdout
+    assert re.search(r"done   checks raw_expectations in \d+\.\d s: 7 suites on the rows of loads after \d+ "
+                     r"\(0 rows\), 0 with failures", done.stderr), done.stderr
+    assert "great_expectations" not in json.loads(done.stderr.splitlines()[-1])
+
+
 def test_status_shows_the_latest_runs_checks_as_dagster_recorded_them(recorded, monkeypatch):
     from dagster import DagsterEventType, DagsterInstance, RunsFilter
 
