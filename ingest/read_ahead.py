@@ -4,7 +4,7 @@ fastexcel parses an XLSX sheet without holding the interpreter (measured: a Pyth
 at full speed), and DuckDB loads a CSV without it too: so while one file loads, a background thread
 reads the next workbooks that the batch will need, one after the other. Two ahead at most, because a
 workbook read ahead is held in memory until its turn (its Arrow columns: at 1 M commissions the
-233 k-row sheet is about 200 MiB; ingest/xlsx_limits.py bounds a sheet). Two, so that a small
+233 k-row sheet is 90 MiB; ingest/xlsx_limits.py bounds a sheet). Two, so that a small
 workbook's turn does not hold back the read of a big one behind it. What it reads is a pure function
 of the file's bytes, so taking it early changes no result: an error it raised is raised where the
 file is read, as if read there, and a file that turns out not to be read (a duplicate, a rejected

@@ -27,7 +27,7 @@ from .files import COPY_MARGIN, ahead_path
 class _Ahead:
     path: Path
     source: tuple[int, int, int]      # the working file's inode, size and mtime when the copy began
-    thread: threading.Thread
+    thread: threading.Thread | None = None
     done: bool = False
 
 
@@ -42,7 +42,7 @@ def copy_ahead(working: Path) -> None:
     stat = working.stat()
     if shutil.disk_usage(working.parent).free < stat.st_size * COPY_MARGIN:
         return                          # start_copy says so, in one line
-    ahead = _Ahead(ahead_path(working, os.getpid()), _identity(stat), threading.Thread())
+    ahead = _Ahead(ahead_path(working, os.getpid()), _identity(stat))
 
     def copy() -> None:
         try:
