@@ -112,17 +112,11 @@ def _changed_pairs(names: list[str], last_names: list[str], last_pairs: pa.Table
     table as _pairs(names), comparing only the pairs with a new name and the pairs sharing a bigram
     whose rarity changed (its count crossed MAX_BLOCK, or 2), which may have become or stopped being
     compared; every other pair of two names still there is kept as it was. And how many were compared."""
-    con = duckdb.connect()
+    con = _blocking(names)
     try:
-        con.register("names", pa.table({"id": pa.array(range(len(names)), pa.int64()), "name": names}))
         con.register("last_names", pa.table({"name": pa.array(last_names, pa.string())}))
         con.register("last_pairs", last_pairs)
         con.execute(f"""
-            create temp table bigrams as
-            select distinct id, substr(name, i, 2) as bigram from names, range(1, length(name)) as positions(i);
-            create temp table blocked as
-            select * from bigrams
-            where bigram in (select bigram from bigrams group by bigram having count(*) between 2 and {MAX_BLOCK});
             create temp table added as
             select id, name from names anti join last_names using (name);
             create temp table sharing_a_changed_bigram as
@@ -143,7 +137,7 @@ def _changed_pairs(names: list[str], last_names: list[str], last_pairs: pa.Table
             ),
             changed as (
                 select bigram from counts
-                where (n_now between 2 and {MAX_BLOCK}) <> (n_last between 2 and {MAX_BLOCK})
+                where ({_blocks('n_now')}) <> ({_blocks('n_last')})
             )
             select distinct a.id as left_id, b.id as right_id
             from bigrams as a inner join bigrams as b on a.bigram = b.bigram and a.id < b.id
@@ -202,20 +196,9 @@ def _candidate_pairs(names: list[str]) -> tuple[np.ndarray, np.ndarray]:
     integers; a million pairs reach Python as two arrays, not as a million tuples of strings)."""
     if len(names) < 2:
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    con = duckdb.connect()
+    con = _blocking(names)
     try:
-        con.register("names", pa.table({"id": pa.array(range(len(names)), pa.int64()), "name": names}))
-        pairs = con.execute(f"""
-            with bigrams as (
-                select distinct id, substr(name, i, 2) as bigram
-                from names, range(1, length(name)) as positions(i)
-            ),
-            blocks as (
-                select bigram from bigrams group by bigram having count(*) between 2 and {MAX_BLOCK}
-            ),
-            blocked as (
-                select bigrams.* from bigrams semi join blocks using (bigram)
-            )
+        pairs = con.execute("""
             select distinct a.id as left_id, b.id as right_id
             from blocked as a
             inner join blocked as b on a.bigram = b.bigram and a.id < b.id
@@ -224,3 +207,23 @@ def _candidate_pairs(names: list[str]) -> tuple[np.ndarray, np.ndarray]:
     finally:
         con.close()
     return pairs["left_id"], pairs["right_id"]
+
+
+def _blocking(names: list[str]) -> duckdb.DuckDBPyConnection:
+    """A DuckDB session holding the (sorted, distinct) names with their indexes (names), each name's
+    bigrams (bigrams) and those that block (blocked: shared by 2 to MAX_BLOCK names)."""
+    con = duckdb.connect()
+    con.register("names", pa.table({"id": pa.array(range(len(names)), pa.int64()), "name": names}))
+    con.execute(f"""
+        create temp table bigrams as
+        select distinct id, substr(name, i, 2) as bigram from names, range(1, length(name)) as positions(i);
+        create temp table blocked as
+        select * from bigrams
+        where bigram in (select bigram from bigrams group by bigram having {_blocks('count(*)')});
+    """)
+    return con
+
+
+def _blocks(n_names: str) -> str:
+    """SQL: a bigram shared by n_names names blocks (it is rare, and not one name's alone)."""
+    return f"{n_names} between 2 and {MAX_BLOCK}"
