@@ -65,7 +65,7 @@ def take_ahead(working: Path, copy: Path) -> bool:
         return False
     ahead.thread.join()
     try:
-        if ahead.done and _identity(working.stat()) == ahead.source and ahead.path.stat().st_size == ahead.source[1]:
+        if ahead.done and _identity(working.stat()) == ahead.source:
             os.replace(ahead.path, copy)
             return True
     except FileNotFoundError:           # the working file, or the copy (another writer's clean-up), is gone
